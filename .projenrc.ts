@@ -48,7 +48,12 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/pulumi@>=3.240.0 <3.249.0',
     '@pulumi/kubernetes@^4.23.0',
   ],
-  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'examples', 'bench', 'projenrc'] },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,

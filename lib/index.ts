@@ -1,0 +1,3 @@
+// The root entry exports the cdk8s side only; it must never load `@pulumi/*`
+// (that lives behind `kestra-constructs/pulumi`).
+export * from './common';
