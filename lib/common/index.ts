@@ -2,3 +2,4 @@ export * from './errors';
 export * from './validation';
 export * from './secret-key-ref';
 export * from './resources';
+export * from './kestra-endpoint';
