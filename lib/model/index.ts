@@ -1,0 +1,10 @@
+// Pure functions over strings and plain data, shared by the cdk8s resources and the Pulumi
+// dynamic provider (which serializes them): no cdk8s, constructs or Pulumi imports here.
+export * from './identifiers';
+export * from './duration';
+export * from './key-value';
+export * from './namespace-file-path';
+export * from './flow-rules';
+export * from './flow-source';
+export * from './flow-canonical';
+export * from './read-only-label';

@@ -1,0 +1,133 @@
+import { isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, YAMLMap, YAMLSeq } from 'yaml';
+import { canonicalJson } from './flow-canonical';
+import { isPlainMapping, READ_ONLY_LABEL } from './flow-rules';
+import { FlowSourceError, parseFlowYaml } from './flow-source';
+import { KestraValidationError } from '../common/errors';
+
+const LABEL_VALUE = 'true';
+
+/** True when the flow document carries the `system.readOnly` label (whatever its value), as a map entry or a list item. */
+export function hasReadOnlyLabel(document: Record<string, unknown>): boolean {
+  const labels = document.labels;
+  if (Array.isArray(labels)) return labels.some((label) => isPlainMapping(label) && label.key === READ_ONLY_LABEL);
+  return isPlainMapping(labels) && Object.prototype.hasOwnProperty.call(labels, READ_ONLY_LABEL);
+}
+
+/**
+ * Adds the Kestra label `system.readOnly: "true"` to a flow source, which disables the UI editor
+ * for a flow managed from code. The edit is textual and minimal: one line is inserted (into the
+ * existing `labels` map or list, or a new `labels` map at the end), so the author's comments,
+ * quoting and indentation are untouched. The result is checked to parse to the original document
+ * plus that label; when a layout defeats the textual edit (flow-style root, anchors on `labels`,
+ * an explicit document end), the YAML Document API re-renders the source, still keeping comments.
+ * A source that already has the label (with any value) is returned unchanged.
+ */
+export function withReadOnlyLabel(source: string, origin = 'flow source'): string {
+  const { doc, lineCounter } = parseFlowYaml(source);
+  if (doc.errors.length > 0) {
+    throw new FlowSourceError(origin, doc.errors.map((err) => ({
+      path: '', line: err.linePos?.[0].line, column: err.linePos?.[0].col, message: err.message.split('\n')[0],
+    })));
+  }
+  const original = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (!isPlainMapping(original)) {
+    throw new KestraValidationError(origin, typeof original, 'a flow must be a YAML map with id, namespace and tasks');
+  }
+  if (hasReadOnlyLabel(original)) return source;
+  if (original.labels !== undefined && original.labels !== null && !isPlainMapping(original.labels) && !Array.isArray(original.labels)) {
+    throw new KestraValidationError(`${origin} labels`, original.labels, 'labels must be a map or a list of {key, value}');
+  }
+  const textual = textualEdit(source, doc.contents, lineCounter);
+  if (textual !== undefined && isOriginalPlusLabel(textual, original)) return textual;
+  const rendered = documentEdit(source, original);
+  if (isOriginalPlusLabel(rendered, original)) return rendered;
+  // Not reachable for a source that parses; kept so that a wrong edit can never be shipped silently.
+  throw new KestraValidationError(origin, READ_ONLY_LABEL, 'could not add the read-only label without changing the flow; add it to the source yourself');
+}
+
+function textualEdit(source: string, root: unknown, lineCounter: LineCounter): string | undefined {
+  if (!isYamlMap(root) || root.flow || root.items.length === 0 || /^\.\.\.\s*$/m.test(source)) return undefined;
+  const labelsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'labels');
+  if (!labelsPair) {
+    const firstKey = root.items[0].key as { range?: [number, number, number] };
+    if (!firstKey.range) return undefined;
+    const indent = ' '.repeat(lineCounter.linePos(firstKey.range[0]).col - 1);
+    const separator = source.endsWith('\n') ? '' : '\n';
+    return `${source}${separator}${indent}labels:\n${indent}  ${READ_ONLY_LABEL}: "${LABEL_VALUE}"\n`;
+  }
+  const labels = labelsPair.value;
+  if (isAlias(labels) || (labels as { anchor?: string } | null)?.anchor) return undefined;
+  if (isYamlMap(labels)) return insertIntoMap(source, labels, lineCounter);
+  if (isSeq(labels)) return insertIntoSeq(source, labels, lineCounter);
+  return undefined;
+}
+
+function insertIntoMap(source: string, labels: YAMLMap, lineCounter: LineCounter): string | undefined {
+  const entry = `${READ_ONLY_LABEL}: "${LABEL_VALUE}"`;
+  if (labels.flow) {
+    const open = labels.range?.[0];
+    if (open === undefined || source[open] !== '{') return undefined;
+    return splice(source, open + 1, labels.items.length > 0 ? ` ${entry}, ` : ` ${entry} `);
+  }
+  const firstKey = labels.items[0]?.key as { range?: [number, number, number] } | undefined;
+  if (!firstKey?.range) return undefined;
+  return insertLineBefore(source, firstKey.range[0], entry, lineCounter);
+}
+
+function insertIntoSeq(source: string, labels: YAMLSeq, lineCounter: LineCounter): string | undefined {
+  const item = `{ key: ${READ_ONLY_LABEL}, value: "${LABEL_VALUE}" }`;
+  const start = labels.range?.[0];
+  if (start === undefined) return undefined;
+  if (labels.flow) {
+    if (source[start] !== '[') return undefined;
+    return splice(source, start + 1, labels.items.length > 0 ? ` ${item}, ` : ` ${item} `);
+  }
+  if (source[start] !== '-') return undefined;
+  return insertLineBefore(source, start, `- ${item}`, lineCounter);
+}
+
+/** Inserts `text` as a line of its own just above the line holding `offset`, at the same column. */
+function insertLineBefore(source: string, offset: number, text: string, lineCounter: LineCounter): string | undefined {
+  const column = lineCounter.linePos(offset).col - 1;
+  const lineStart = offset - column;
+  if (source.slice(lineStart, offset).trim() !== '') return undefined; // not the first thing on its line
+  return splice(source, offset, `${text}\n${' '.repeat(column)}`);
+}
+
+function documentEdit(source: string, original: Record<string, unknown>): string {
+  const { doc } = parseFlowYaml(source);
+  const labels = original.labels;
+  if (Array.isArray(labels)) {
+    doc.set('labels', doc.createNode([{ key: READ_ONLY_LABEL, value: LABEL_VALUE }, ...labels]));
+  } else {
+    doc.set('labels', doc.createNode({ [READ_ONLY_LABEL]: LABEL_VALUE, ...(isPlainMapping(labels) ? labels : {}) }));
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** True when `edited` parses to `original` plus exactly the read-only label. */
+function isOriginalPlusLabel(edited: string, original: Record<string, unknown>): boolean {
+  const { doc } = parseFlowYaml(edited);
+  if (doc.errors.length > 0) return false;
+  const result = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (!isPlainMapping(result)) return false;
+  const labels = result.labels;
+  let remaining: unknown;
+  if (Array.isArray(labels)) {
+    const added = labels.filter((l) => isPlainMapping(l) && l.key === READ_ONLY_LABEL);
+    if (added.length !== 1 || canonicalJson(added[0]) !== canonicalJson({ key: READ_ONLY_LABEL, value: LABEL_VALUE })) return false;
+    remaining = labels.filter((l) => !(isPlainMapping(l) && l.key === READ_ONLY_LABEL));
+    if ((remaining as unknown[]).length === 0 && original.labels === undefined) remaining = undefined;
+  } else if (isPlainMapping(labels)) {
+    if (labels[READ_ONLY_LABEL] !== LABEL_VALUE) return false;
+    const { [READ_ONLY_LABEL]: _added, ...rest } = labels;
+    remaining = Object.keys(rest).length === 0 && (original.labels === undefined || original.labels === null) ? original.labels : rest;
+  } else {
+    return false;
+  }
+  return canonicalJson({ ...result, labels: remaining }) === canonicalJson({ ...original, labels: original.labels });
+}
+
+function splice(source: string, offset: number, text: string): string {
+  return source.slice(0, offset) + text + source.slice(offset);
+}
