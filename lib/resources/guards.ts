@@ -1,0 +1,47 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { KestraValidationError } from '../common/errors';
+
+/**
+ * The largest serialized object (JSON, UTF-8 bytes) the resources accept: 1 MiB.
+ * The API server and etcd take requests up to 1.5 MiB (etcd `--max-request-bytes`); the
+ * margin leaves room for what the cluster adds (`managedFields`, status, annotations).
+ * Client-side `kubectl apply` copies the object into the `last-applied-configuration`
+ * annotation, whose total is capped at 256 KiB: apply large objects with
+ * `kubectl apply --server-side` (or Argo CD / Flux, which do).
+ */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+// One registry of Kestra identities per construct tree (per cdk8s App), to catch two resources
+// that would fight over the same Kestra object.
+const registries = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Records that `construct` manages the Kestra object `identity` of kind `kind`; throws when
+ * another construct of the same app already does, naming both construct paths.
+ */
+export function claimKestraIdentity(construct: IConstruct, kind: string, identity: Record<string, string | undefined>): void {
+  const root = construct.node.root;
+  let registry = registries.get(root);
+  if (!registry) {
+    registry = new Map();
+    registries.set(root, registry);
+  }
+  const key = `${kind}\u0000${JSON.stringify(Object.entries(identity).map(([k, v]) => [k, v ?? '']))}`;
+  const owner = registry.get(key);
+  const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
+  if (owner !== undefined) {
+    throw new KestraValidationError(construct.node.path, description,
+      `another ${kind} in this app already manages the same Kestra object (${owner}); each ${kind} must be declared once`);
+  }
+  registry.set(key, construct.node.path);
+}
+
+/** Throws when the rendered object would be too large for the Kubernetes API ({@link MAX_OBJECT_BYTES}). */
+export function checkObjectSize(field: string, apiObject: ApiObject, what: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(apiObject.toJson()), 'utf8');
+  if (bytes > MAX_OBJECT_BYTES) {
+    throw new KestraValidationError(field, `${what} (${bytes} bytes serialized)`,
+      `is larger than ${MAX_OBJECT_BYTES} bytes (1 MiB), the most a Kubernetes object can safely hold; split it or ship it another way`);
+  }
+}

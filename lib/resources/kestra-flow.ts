@@ -1,0 +1,112 @@
+import * as path from 'path';
+import { ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KestraValidationError } from '../common/errors';
+import { validateDnsSubdomain } from '../common/validation';
+import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
+import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
+import { decodeUtf8, readFileBytes } from './files';
+import { checkObjectSize, claimKestraIdentity } from './guards';
+import { kubernetesObjectName } from './object-names';
+
+/** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
+export interface KestraFlowOptions {
+  /**
+   * Kestra tenant of the flow (Enterprise Edition).
+   * @default - the operator's default tenant
+   */
+  readonly tenant?: string;
+  /**
+   * Add the label `system.readOnly: "true"` to the source, which disables the Kestra UI editor
+   * for this flow so that the code stays the only source of truth. Comments and formatting of
+   * the source are kept; a source that already has the label is left as it is.
+   * @default true
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Metadata of the `KestraFlow` object: its Kubernetes namespace (one the operator watches),
+   * labels, annotations, or a fixed name.
+   * @default - a name derived from tenant, namespace and id; no Kubernetes namespace (the chart's)
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/** Properties of a {@link KestraFlow}. */
+export interface KestraFlowProps extends KestraFlowOptions {
+  /** The flow's YAML source, as Kestra reads it; it must carry `id`, `namespace` and `tasks`. */
+  readonly source: string;
+  /**
+   * The flow id; when given it must equal the `id` in the source (a mismatch would make the
+   * operator silently ignore updates).
+   * @default - the `id` of the source
+   */
+  readonly id?: string;
+  /**
+   * The Kestra namespace; when given it must equal the `namespace` in the source.
+   * @default - the `namespace` of the source
+   */
+  readonly namespace?: string;
+  /**
+   * Where the source comes from, named in error messages (the file path for `fromFile`).
+   * @default "flow source"
+   */
+  readonly sourceName?: string;
+}
+
+/**
+ * A Kestra flow deployed by the Kestra operator: a `KestraFlow` custom resource whose source is
+ * validated at synth (YAML, id, namespace, tasks, unique task ids...) and, by default, marked
+ * read-only in the Kestra UI.
+ */
+export class KestraFlow extends Construct {
+  /** Declares a flow from a YAML file; errors name the file. */
+  public static fromFile(scope: Construct, id: string, filePath: string, options: KestraFlowOptions = {}): KestraFlow {
+    const source = decodeUtf8('path', readFileBytes('path', filePath), filePath);
+    return new KestraFlow(scope, id, { ...options, source, sourceName: path.normalize(filePath) });
+  }
+
+  /** The flow id (from the source). */
+  public readonly flowId: string;
+  /** The Kestra namespace (from the source). */
+  public readonly namespace: string;
+  /** The Kestra tenant, when one was given. */
+  public readonly tenant?: string;
+  /** The source as deployed (with the read-only label unless `readOnly: false`). */
+  public readonly source: string;
+  /** The Kubernetes name of the `KestraFlow` object. */
+  public readonly name: string;
+  /** The `KestraFlow` custom resource. */
+  public readonly apiObject: KestraFlowObject;
+
+  constructor(scope: Construct, id: string, props: KestraFlowProps) {
+    super(scope, id);
+    const origin = props.sourceName ?? 'flow source';
+    if (typeof props.source !== 'string') {
+      throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');
+    }
+    const parsed = parseFlowSource(props.source, origin);
+    if (props.id !== undefined && props.id !== parsed.id) {
+      throw new KestraValidationError('id', props.id, `differs from the id "${parsed.id}" in ${origin}; the operator would ignore the flow's updates`);
+    }
+    if (props.namespace !== undefined && props.namespace !== parsed.namespace) {
+      throw new KestraValidationError('namespace', props.namespace,
+        `differs from the namespace "${parsed.namespace}" in ${origin}; the operator would ignore the flow's updates`);
+    }
+    if (props.tenant !== undefined) validateTenant('tenant', props.tenant);
+    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+
+    this.flowId = parsed.id;
+    this.namespace = parsed.namespace;
+    this.tenant = props.tenant;
+    this.source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin);
+    claimKestraIdentity(this, 'KestraFlow', { tenant: this.tenant, namespace: this.namespace, id: this.flowId });
+
+    this.name = props.metadata?.name
+      ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.flowId] : [this.namespace, this.flowId]);
+    this.apiObject = new KestraFlowObject(this, 'Resource', {
+      metadata: { ...props.metadata, name: this.name },
+      spec: { id: this.flowId, namespace: this.namespace, source: this.source, tenant: this.tenant },
+    });
+    checkObjectSize('source', this.apiObject, origin);
+  }
+}

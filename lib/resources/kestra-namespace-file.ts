@@ -1,0 +1,94 @@
+import * as path from 'path';
+import { ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KestraValidationError } from '../common/errors';
+import { validateDnsSubdomain } from '../common/validation';
+import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/model.kestra.io';
+import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
+import { decodeUtf8, readFileBytes } from './files';
+import { checkObjectSize, claimKestraIdentity } from './guards';
+import { kubernetesObjectName } from './object-names';
+
+/** Options shared by every way of declaring a namespace file. */
+export interface KestraNamespaceFileOptions {
+  /** Kestra namespace the file belongs to (not a Kubernetes namespace), e.g. `company.team`. */
+  readonly namespace: string;
+  /**
+   * Kestra tenant of the file (Enterprise Edition).
+   * @default - the operator's default tenant
+   */
+  readonly tenant?: string;
+  /**
+   * Metadata of the `KestraNamespaceFile` object (Kubernetes namespace, labels, a fixed name).
+   * @default - a name derived from tenant, namespace and path
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/** Properties of a {@link KestraNamespaceFile}. */
+export interface KestraNamespaceFileProps extends KestraNamespaceFileOptions {
+  /**
+   * Path of the file inside the namespace, `/`-separated (`scripts/etl.py`; a leading `/` is the
+   * namespace root). Empty names, `..` segments and backslashes are rejected.
+   */
+  readonly filename: string;
+  /**
+   * The content, kept byte for byte. A `Buffer` must hold UTF-8 text: the custom resource carries
+   * content as a string, so binary files are rejected.
+   */
+  readonly content: string | Buffer;
+}
+
+/**
+ * A file of a Kestra namespace (a script, a SQL query, a template) uploaded by the Kestra operator
+ * from a `KestraNamespaceFile` custom resource.
+ */
+export class KestraNamespaceFile extends Construct {
+  /**
+   * Declares a namespace file from a local file.
+   * @param filename path in the namespace; defaults to the file's base name
+   */
+  public static fromFile(scope: Construct, id: string, filePath: string,
+    options: KestraNamespaceFileOptions & { readonly filename?: string }): KestraNamespaceFile {
+    const content = decodeUtf8('path', readFileBytes('path', filePath), filePath);
+    return new KestraNamespaceFile(scope, id, { ...options, filename: options.filename ?? path.basename(filePath), content });
+  }
+
+  /** The Kestra namespace of the file. */
+  public readonly namespace: string;
+  /** The canonical path of the file in the namespace, with a leading `/` (`/scripts/etl.py`). */
+  public readonly path: string;
+  /** The path as written to `spec.filename`: the canonical path without its leading `/`. */
+  public readonly filename: string;
+  /** The Kestra tenant, when one was given. */
+  public readonly tenant?: string;
+  /** The Kubernetes name of the `KestraNamespaceFile` object. */
+  public readonly name: string;
+  /** The `KestraNamespaceFile` custom resource. */
+  public readonly apiObject: KestraNamespaceFileObject;
+
+  constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
+    super(scope, id);
+    this.namespace = validateNamespace('namespace', props.namespace);
+    this.path = normalizeNamespaceFilePath('filename', props.filename);
+    this.filename = this.path.slice(1);
+    this.tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+    const content = contentText(props.content, this.path);
+    claimKestraIdentity(this, 'KestraNamespaceFile', { tenant: this.tenant, namespace: this.namespace, path: this.path });
+
+    this.name = props.metadata?.name
+      ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.filename] : [this.namespace, this.filename]);
+    this.apiObject = new KestraNamespaceFileObject(this, 'Resource', {
+      metadata: { ...props.metadata, name: this.name },
+      spec: { namespace: this.namespace, filename: this.filename, content, tenant: this.tenant },
+    });
+    checkObjectSize('content', this.apiObject, this.path);
+  }
+}
+
+function contentText(content: unknown, filePath: string): string {
+  if (typeof content === 'string') return content;
+  if (Buffer.isBuffer(content)) return decodeUtf8('content', content, filePath);
+  throw new KestraValidationError('content', content, 'must be a string or a Buffer of UTF-8 text');
+}
