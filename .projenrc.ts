@@ -100,6 +100,9 @@ project.package.addField('peerDependenciesMeta', {
   '@pulumi/kubernetes': { optional: true },
 });
 
+// Fixtures are compared byte for byte (line endings included): store them verbatim.
+project.gitattributes.addAttributes('/test/fixtures/**', '-text');
+
 new JsonFile(project, 'tsconfig.jest.json', {
   obj: { extends: './tsconfig.dev.json', compilerOptions: { isolatedModules: true } },
 });
