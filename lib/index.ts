@@ -1,3 +1,5 @@
 // The root entry exports the cdk8s side only; it must never load `@pulumi/*`
 // (that lives behind `kestra-constructs/pulumi`).
 export * from './common';
+export * from './model';
+export * from './resources';
