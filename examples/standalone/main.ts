@@ -1,0 +1,19 @@
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Kestra } from '../../lib';
+
+/** Kestra with every default: standalone server, bundled PostgreSQL, local storage, rootless DinD. */
+export class StandaloneKestraChart extends Chart {
+  public readonly kestra: Kestra;
+
+  constructor(scope: Construct, id: string, props: ChartProps = { namespace: 'kestra' }) {
+    super(scope, id, props);
+    this.kestra = new Kestra(this, 'kestra');
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new StandaloneKestraChart(app, 'kestra-standalone');
+  app.synth();
+}

@@ -1,0 +1,196 @@
+import { createHash, randomBytes } from 'crypto';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+import {
+  KestraValidationError, ResourceRequirements, SecretKeyRef, renderResources, validateDnsSubdomain,
+  validateNonEmpty, validateQuantity, validateSecretKeyRef,
+} from '../common';
+
+/** Options of the PostgreSQL database the construct deploys next to Kestra. */
+export interface BundledPostgresOptions {
+  /**
+   * Size of the data volume.
+   * @default '10Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * StorageClass of the data volume.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * The postgres image (Debian-based official image: it runs as uid 999).
+   * @default 'postgres:17.6-bookworm'
+   */
+  readonly image?: string;
+  /**
+   * The database password, read from a Secret you manage. Recommended for production:
+   * the password then never changes unless you change it.
+   * @default - a Secret with a random password generated at each synth (see the README)
+   */
+  readonly passwordSecret?: SecretKeyRef;
+  /**
+   * CPU and memory of the database container.
+   * @default - requests 250m CPU / 256Mi memory, limit 1Gi memory
+   */
+  readonly resources?: ResourceRequirements;
+}
+
+/** Internal props: the options plus where the database sits. */
+export interface BundledPostgresProps extends BundledPostgresOptions {
+  /** Base name of the database objects. */
+  readonly name: string;
+  /** Labels of the only pods allowed to connect. */
+  readonly clientPodLabels: Record<string, string>;
+}
+
+const OPTION_KEYS = ['storageSize', 'storageClassName', 'image', 'passwordSecret', 'resources'];
+const DATA_DIR = '/var/lib/postgresql/data';
+const POSTGRES_UID = 999;
+
+// The official image applies POSTGRES_PASSWORD only when it initialises an empty
+// volume. Re-applying it on every start (over the local socket, which the image
+// trusts) means a rotated Secret can never lock Kestra out of its own database.
+const RESYNC_PASSWORD = [
+  'for attempt in $(seq 1 60); do',
+  '  if pg_isready -q -h /var/run/postgresql -d postgres && psql -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -U "$POSTGRES_USER" -d postgres <<\'SQL\'',
+  '\\getenv pw POSTGRES_PASSWORD',
+  'ALTER ROLE CURRENT_USER WITH PASSWORD :\'pw\';',
+  'SQL',
+  '  then exit 0; fi',
+  '  sleep 2',
+  'done',
+  'echo "could not re-apply the database password" >&2',
+].join('\n');
+
+/**
+ * PostgreSQL as a single-replica StatefulSet with its own volume, a headless
+ * Service and a NetworkPolicy that admits only the Kestra pods on 5432.
+ */
+export class BundledPostgres extends Construct {
+  public static readonly PORT = 5432;
+
+  /** Validates the options at the call site, so errors name `database.*`. */
+  public static validateOptions(field: string, options: BundledPostgresOptions): void {
+    if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be an object');
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.includes(key)) throw new KestraValidationError(`${field}.${key}`, (options as any)[key], `unknown option; expected one of ${OPTION_KEYS.join(', ')}`);
+    }
+    if (options.storageSize !== undefined) validateQuantity(`${field}.storageSize`, options.storageSize);
+    if (options.storageClassName !== undefined) validateDnsSubdomain(`${field}.storageClassName`, options.storageClassName);
+    if (options.image !== undefined) validateNonEmpty(`${field}.image`, options.image);
+    if (options.passwordSecret !== undefined) validateSecretKeyRef(`${field}.passwordSecret`, options.passwordSecret);
+    renderResources(`${field}.resources`, options.resources);
+  }
+
+  /** Name of the Service Kestra connects to. */
+  public readonly serviceName: string;
+  /** Database name. */
+  public readonly databaseName = 'kestra';
+  /** Database user. */
+  public readonly username = 'kestra';
+  /** Where the password lives (the generated Secret or the one supplied). */
+  public readonly passwordSecret: SecretKeyRef;
+  /** Changes whenever the password source changes; pod templates carry it so both sides roll together. */
+  public readonly passwordRevision: string;
+  /** The StatefulSet. */
+  public readonly statefulSet: ApiObject;
+
+  constructor(scope: Construct, id: string, props: BundledPostgresProps) {
+    super(scope, id);
+    this.serviceName = props.name;
+    const labels = { 'app.kubernetes.io/name': 'postgresql', 'app.kubernetes.io/instance': props.name, 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/part-of': 'kestra' };
+
+    if (props.passwordSecret) {
+      this.passwordSecret = props.passwordSecret;
+      this.passwordRevision = `${props.passwordSecret.secretName}/${props.passwordSecret.key}`;
+    } else {
+      const password = randomBytes(24).toString('base64url');
+      this.passwordSecret = { secretName: `${props.name}-credentials`, key: 'password' };
+      this.passwordRevision = createHash('sha256').update(password).digest('hex').slice(0, 16);
+      new ApiObject(this, 'Credentials', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: this.passwordSecret.secretName, labels },
+        type: 'Opaque',
+        data: { password: Buffer.from(password).toString('base64') },
+      } as any);
+    }
+
+    new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.serviceName, labels },
+      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'postgres', port: BundledPostgres.PORT, targetPort: 'postgres' }] },
+    });
+
+    this.statefulSet = new ApiObject(this, 'StatefulSet', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: props.name, labels },
+      spec: {
+        serviceName: this.serviceName,
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: { 'kestra.io/password-revision': this.passwordRevision } },
+          spec: this.podSpec(props),
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storageClassName,
+            resources: { requests: { storage: props.storageSize ?? '10Gi' } },
+          },
+        }],
+      },
+    });
+
+    new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: props.name, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: props.clientPodLabels } }], ports: [{ protocol: 'TCP', port: BundledPostgres.PORT }] }],
+      },
+    });
+  }
+
+  private podSpec(props: BundledPostgresProps): Record<string, unknown> {
+    const isReady = ['pg_isready', '-q', '-h', '127.0.0.1', '-U', this.username, '-d', this.databaseName];
+    return {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurityContext(POSTGRES_UID),
+      containers: [{
+        name: 'postgres',
+        image: props.image ?? 'postgres:17.6-bookworm',
+        imagePullPolicy: 'IfNotPresent',
+        ports: [{ name: 'postgres', containerPort: BundledPostgres.PORT, protocol: 'TCP' }],
+        env: [
+          { name: 'POSTGRES_DB', value: this.databaseName },
+          { name: 'POSTGRES_USER', value: this.username },
+          { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecret.secretName, key: this.passwordSecret.key } } },
+          // A subdirectory, because the volume root may hold lost+found and initdb wants an empty directory.
+          { name: 'PGDATA', value: `${DATA_DIR}/pgdata` },
+        ],
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', RESYNC_PASSWORD] } } },
+        startupProbe: { exec: { command: isReady }, periodSeconds: 2, failureThreshold: 150 },
+        readinessProbe: { exec: { command: isReady }, periodSeconds: 5, timeoutSeconds: 3 },
+        livenessProbe: { exec: { command: isReady }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        resources: renderResources('database.resources', props.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } }),
+        securityContext: restrictedContainerSecurityContext(POSTGRES_UID),
+        volumeMounts: [
+          { name: 'data', mountPath: DATA_DIR },
+          { name: 'run', mountPath: '/var/run/postgresql' },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }],
+      volumes: [{ name: 'run', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+    };
+  }
+}

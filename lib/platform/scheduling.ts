@@ -1,0 +1,46 @@
+import { KestraProps } from './props';
+import { KestraValidationError, validatePositiveInteger, validateNonEmpty } from '../common';
+
+const OPERATORS = ['Equal', 'Exists'];
+const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/**
+ * Validates the placement props once and returns a function that renders the pod
+ * spec fields for one component (topology spread selects that component's pods).
+ */
+export function resolveScheduling(props: KestraProps): (labels: Record<string, string>) => Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (props.nodeSelector !== undefined) {
+    for (const [key, value] of Object.entries(props.nodeSelector)) {
+      validateNonEmpty('nodeSelector', key);
+      if (typeof value !== 'string') throw new KestraValidationError(`nodeSelector.${key}`, value, 'must be a string');
+    }
+    fields.nodeSelector = props.nodeSelector;
+  }
+  if (props.tolerations !== undefined) {
+    props.tolerations.forEach((t, i) => {
+      if (t.operator !== undefined && !OPERATORS.includes(t.operator)) throw new KestraValidationError(`tolerations[${i}].operator`, t.operator, 'must be "Equal" or "Exists"');
+      if (t.effect !== undefined && !EFFECTS.includes(t.effect)) throw new KestraValidationError(`tolerations[${i}].effect`, t.effect, `must be one of ${EFFECTS.join(', ')}`);
+      if (t.tolerationSeconds !== undefined) validatePositiveInteger(`tolerations[${i}].tolerationSeconds`, t.tolerationSeconds, 0);
+    });
+    fields.tolerations = props.tolerations;
+  }
+  if (props.affinity !== undefined) {
+    if (props.affinity === null || typeof props.affinity !== 'object') throw new KestraValidationError('affinity', props.affinity, 'must be a Kubernetes Affinity object');
+    fields.affinity = props.affinity;
+  }
+  const spread = props.topologySpread;
+  if (spread !== undefined) {
+    const maxSkew = validatePositiveInteger('topologySpread.maxSkew', spread.maxSkew ?? 1);
+    const topologyKey = validateNonEmpty('topologySpread.topologyKey', spread.topologyKey ?? 'topology.kubernetes.io/zone');
+    const whenUnsatisfiable = spread.whenUnsatisfiable ?? 'ScheduleAnyway';
+    if (!['DoNotSchedule', 'ScheduleAnyway'].includes(whenUnsatisfiable)) {
+      throw new KestraValidationError('topologySpread.whenUnsatisfiable', whenUnsatisfiable, 'must be "DoNotSchedule" or "ScheduleAnyway"');
+    }
+    return (labels) => ({
+      ...fields,
+      topologySpreadConstraints: [{ maxSkew, topologyKey, whenUnsatisfiable, labelSelector: { matchLabels: labels } }],
+    });
+  }
+  return () => ({ ...fields });
+}
