@@ -3,3 +3,5 @@
 export * from './common';
 export * from './model';
 export * from './resources';
+export * from './platform';
+export * from './operator';
