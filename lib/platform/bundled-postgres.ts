@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { GeneratedPasswordSecret } from './generated-password-secret';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import {
-  KestraValidationError, ResourceRequirements, SecretKeyRef, renderResources, validateDnsSubdomain,
+  KestraValidationError, ResourceRequirements, SecretKeyRef, renderResources, validateDnsLabel, validateDnsSubdomain,
   validateNonEmpty, validateQuantity, validateSecretKeyRef,
 } from '../common';
 
@@ -25,11 +25,20 @@ export interface BundledPostgresOptions {
    */
   readonly image?: string;
   /**
-   * The database password, read from a Secret you manage. Recommended for production:
-   * the password then never changes unless you change it.
-   * @default - a Secret with a random password generated at each synth (see the README)
+   * The database password, read from a Secret you manage (External Secrets, Sealed
+   * Secrets, Vault...). Nothing is generated then, and no Job or RBAC object is created.
+   * @default - the Secret `<name>-postgres` (key `password`), created once inside the
+   * cluster by the Job `<name>-postgres-credentials` with a random password; needs the
+   * Chart to have a namespace (see the README)
    */
   readonly passwordSecret?: SecretKeyRef;
+  /**
+   * Image of the Job that creates the generated password Secret: it needs `sh`, `head`,
+   * `base64`, `tr` and `curl` and must run as a non-root uid 100 (mirror the default for
+   * air-gapped clusters). Ignored when `passwordSecret` is given.
+   * @default 'curlimages/curl:8.16.0'
+   */
+  readonly credentialsJobImage?: string;
   /**
    * CPU and memory of the database container.
    * @default - requests 250m CPU / 256Mi memory, limit 1Gi memory
@@ -43,15 +52,18 @@ export interface BundledPostgresProps extends BundledPostgresOptions {
   readonly name: string;
   /** Labels of the only pods allowed to connect. */
   readonly clientPodLabels: Record<string, string>;
+  /** Namespace of the Chart; required to generate the password in the cluster. */
+  readonly namespace?: string;
 }
 
-const OPTION_KEYS = ['storageSize', 'storageClassName', 'image', 'passwordSecret', 'resources'];
+const OPTION_KEYS = ['storageSize', 'storageClassName', 'image', 'passwordSecret', 'credentialsJobImage', 'resources'];
 const DATA_DIR = '/var/lib/postgresql/data';
 const POSTGRES_UID = 999;
 
 // The official image applies POSTGRES_PASSWORD only when it initialises an empty
 // volume. Re-applying it on every start (over the local socket, which the image
-// trusts) means a rotated Secret can never lock Kestra out of its own database.
+// trusts) means a rotated Secret (deleted and re-created by the Job, or changed by
+// its owner) can never lock Kestra out of its own database after a restart.
 const RESYNC_PASSWORD = [
   'for attempt in $(seq 1 60); do',
   '  if pg_isready -q -h /var/run/postgresql -d postgres && psql -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -U "$POSTGRES_USER" -d postgres <<\'SQL\'',
@@ -80,6 +92,7 @@ export class BundledPostgres extends Construct {
     if (options.storageSize !== undefined) validateQuantity(`${field}.storageSize`, options.storageSize);
     if (options.storageClassName !== undefined) validateDnsSubdomain(`${field}.storageClassName`, options.storageClassName);
     if (options.image !== undefined) validateNonEmpty(`${field}.image`, options.image);
+    if (options.credentialsJobImage !== undefined) validateNonEmpty(`${field}.credentialsJobImage`, options.credentialsJobImage);
     if (options.passwordSecret !== undefined) validateSecretKeyRef(`${field}.passwordSecret`, options.passwordSecret);
     renderResources(`${field}.resources`, options.resources);
   }
@@ -92,8 +105,8 @@ export class BundledPostgres extends Construct {
   public readonly username = 'kestra';
   /** Where the password lives (the generated Secret or the one supplied). */
   public readonly passwordSecret: SecretKeyRef;
-  /** Changes whenever the password source changes; pod templates carry it so both sides roll together. */
-  public readonly passwordRevision: string;
+  /** The Job (and its RBAC) that creates the password Secret, unless `passwordSecret` was given. */
+  public readonly generatedPassword?: GeneratedPasswordSecret;
   /** The StatefulSet. */
   public readonly statefulSet: ApiObject;
 
@@ -104,18 +117,25 @@ export class BundledPostgres extends Construct {
 
     if (props.passwordSecret) {
       this.passwordSecret = props.passwordSecret;
-      this.passwordRevision = `${props.passwordSecret.secretName}/${props.passwordSecret.key}`;
     } else {
-      const password = randomBytes(24).toString('base64url');
-      this.passwordSecret = { secretName: `${props.name}-credentials`, key: 'password' };
-      this.passwordRevision = createHash('sha256').update(password).digest('hex').slice(0, 16);
-      new ApiObject(this, 'Credentials', {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: this.passwordSecret.secretName, labels },
-        type: 'Opaque',
-        data: { password: Buffer.from(password).toString('base64') },
-      } as any);
+      // A password drawn at synth would differ at every synth (a diff, a rotation and a restart
+      // on every CI run or `pulumi up`) and would sit in git or Pulumi state; one derived from
+      // the input would be guessable. So the cluster draws it, once.
+      if (!props.namespace) {
+        throw new KestraValidationError('namespace', props.namespace,
+          'the bundled PostgreSQL password is generated in the cluster by a Job that creates its Secret through the Kubernetes API of the Chart\'s namespace; '
+          + 'set `namespace` on the Chart, or pass database: KestraDatabase.bundledPostgres({ passwordSecret: { secretName, key } })');
+      }
+      this.generatedPassword = new GeneratedPasswordSecret(this, 'Password', {
+        secretName: props.name,
+        jobName: `${props.name}-credentials`,
+        namespace: validateDnsLabel('namespace', props.namespace),
+        secretLabels: labels,
+        // Not the database's labels: the Job's pod must never match the StatefulSet or Service selector.
+        jobLabels: { ...labels, 'app.kubernetes.io/component': 'database-credentials' },
+        image: props.credentialsJobImage,
+      });
+      this.passwordSecret = this.generatedPassword.secretKeyRef;
     }
 
     new ApiObject(this, 'Service', {
@@ -134,7 +154,7 @@ export class BundledPostgres extends Construct {
         replicas: 1,
         selector: { matchLabels: labels },
         template: {
-          metadata: { labels, annotations: { 'kestra.io/password-revision': this.passwordRevision } },
+          metadata: { labels },
           spec: this.podSpec(props),
         },
         volumeClaimTemplates: [{

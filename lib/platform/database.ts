@@ -19,8 +19,6 @@ export interface KestraDatabaseBinding {
   readonly configuration: KestraConfiguration;
   /** Secret-backed environment variables the fragment refers to. */
   readonly secretEnv: readonly SecretEnv[];
-  /** Extra inputs of the configuration checksum (e.g. a generated password's revision). */
-  readonly checksumInputs: readonly string[];
   /** The bundled database, when the construct created one. */
   readonly bundledPostgres?: BundledPostgres;
 }
@@ -31,6 +29,8 @@ export interface KestraDatabaseContext {
   readonly name: string;
   /** Labels every Kestra pod carries; the database NetworkPolicy admits exactly these. */
   readonly clientPodLabels: Record<string, string>;
+  /** Namespace of the Chart, if it sets one. */
+  readonly namespace?: string;
 }
 
 export const DATABASE_PASSWORD_ENV = 'KESTRA_DATABASE_PASSWORD';
@@ -43,7 +43,7 @@ function jdbc(field: string, url: string, scheme: string): string {
   return url;
 }
 
-function datasource(kind: string, driver: string, url: string, username: string, ref: SecretKeyRef): Omit<KestraDatabaseBinding, 'checksumInputs'> {
+function datasource(kind: string, driver: string, url: string, username: string, ref: SecretKeyRef): KestraDatabaseBinding {
   return {
     configuration: {
       datasources: { [kind]: { url, driverClassName: driver, username, password: placeholder(DATABASE_PASSWORD_ENV) } },
@@ -104,7 +104,7 @@ class ExternalDatabase extends KestraDatabase {
   }
 
   public _bind(): KestraDatabaseBinding {
-    return { ...datasource(this.kind, this.driver, this.url, this.username, this.password), checksumInputs: [] };
+    return datasource(this.kind, this.driver, this.url, this.username, this.password);
   }
 }
 
@@ -118,11 +118,12 @@ class BundledDatabase extends KestraDatabase {
   }
 
   public _bind(scope: Construct, context: KestraDatabaseContext): KestraDatabaseBinding {
-    const postgres = new BundledPostgres(scope, 'Postgres', { ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels });
+    const postgres = new BundledPostgres(scope, 'Postgres', {
+      ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels, namespace: context.namespace,
+    });
     const url = `jdbc:postgresql://${postgres.serviceName}:${BundledPostgres.PORT}/${postgres.databaseName}`;
     return {
       ...datasource('postgres', 'org.postgresql.Driver', url, postgres.username, postgres.passwordSecret),
-      checksumInputs: [postgres.passwordRevision],
       bundledPostgres: postgres,
     };
   }
@@ -141,7 +142,6 @@ class H2Database extends KestraDatabase {
         kestra: { repository: { type: 'h2' }, queue: { type: 'h2' } },
       },
       secretEnv: [],
-      checksumInputs: [],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './bundled-postgres';
 export * from './storage';
 export * from './task-runner';
 export type { KestraConfiguration } from './configuration';
+export * from './generated-password-secret';

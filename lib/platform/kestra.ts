@@ -88,7 +88,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const userConfiguration = validateConfiguration('configuration', props.configuration);
     const secretConfigFiles = (props.secretConfiguration ?? []).map((ref, i) => validateSecretKeyRef(`secretConfiguration[${i}]`, ref));
 
-    const dbBinding = database._bind(this, { name: this.name, clientPodLabels: { ...this.podLabels } });
+    const dbBinding = database._bind(this, { name: this.name, clientPodLabels: { ...this.podLabels }, namespace: this.namespace });
     const storageBinding = storage._bind();
     const secretEnv: SecretEnv[] = [...dbBinding.secretEnv, ...storageBinding.secretEnv];
     let configuration: KestraConfiguration = deepMerge(dbBinding.configuration, storageBinding.configuration);
@@ -107,7 +107,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const { plainEnv, extraSecretEnv } = resolveExtraEnv(props.extraEnv, secretEnv.map((e) => e.name));
     secretEnv.push(...extraSecretEnv);
     configuration = deepMerge(configuration, userConfiguration);
-    const rendered = renderConfiguration(configuration, secretEnv, [...dbBinding.checksumInputs, ...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
+    const rendered = renderConfiguration(configuration, secretEnv, [...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
     this.configChecksum = rendered.checksum;
 
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels: this.podLabels }, data: { [CONFIG_FILE]: rendered.yaml } });

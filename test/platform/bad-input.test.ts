@@ -54,7 +54,9 @@ describe('bad input fails at synth, naming field and value', () => {
     ['invalid env var name', () => build({ extraEnv: { 'MY-VAR': 'x' } }), 'extraEnv', '"MY-VAR"'],
     ['not a factory value', () => build({ storage: 'local' as any }), 'storage', '"local"'],
     ['configuration that is not an object', () => build({ configuration: ['kestra'] as any }), 'configuration', '["kestra"]'],
-    ['kubernetes runner without a namespace', () => build({ taskRunner: KestraTaskRunner.kubernetes() }, null), 'namespace', 'undefined'],
+    ['kubernetes runner without a namespace', () => build({ taskRunner: KestraTaskRunner.kubernetes(), database: KestraDatabase.h2() }, null), 'namespace', 'undefined'],
+    ['generated database password without a namespace', () => build({}, null), 'namespace', 'undefined'],
+    ['empty credentials Job image', () => KestraDatabase.bundledPostgres({ credentialsJobImage: '' }), 'database.credentialsJobImage', '""'],
     ['negative topology skew', () => build({ topologySpread: { maxSkew: -1 } }), 'topologySpread.maxSkew', '-1'],
   ])('%s', (_name, make, field, value) => rejects(make, field, value));
 

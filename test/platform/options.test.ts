@@ -74,6 +74,7 @@ describe('databases', () => {
   test('bundled postgres with a supplied Secret creates no Secret and uses the given size and class', () => {
     const { objects } = synthKestra({ database: KestraDatabase.bundledPostgres({ passwordSecret: { secretName: 'pg', key: 'pw' }, storageSize: '50Gi', storageClassName: 'fast' }) });
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
+    expect(ofKind(objects, 'Job')).toHaveLength(0);
     const sts = ofKind(objects, 'StatefulSet')[0];
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '50Gi' } } });
     expect(podSpec(sts).containers[0].env).toContainEqual({ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'pg', key: 'pw' } } });
