@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Include } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import * as jsYaml from 'js-yaml';
 import { dropChartNamespace } from './cluster-scoped';
 import { KestraValidationError } from '../common';
 
@@ -9,6 +10,23 @@ import { KestraValidationError } from '../common';
 // below the package root, where crds/ is shipped.
 const CRD_DIRECTORY = path.join(__dirname, '..', '..', 'crds');
 const CRD_FILES = ['kestraflow.yaml', 'kestrakeyvalue.yaml', 'kestranamespacefile.yaml'];
+
+// The files ship with the package and never change while it runs, so each is read once per process.
+const parsedCrds = new Map<string, any[]>();
+
+function readCrdFile(file: string): any[] {
+  let documents = parsedCrds.get(file);
+  if (!documents) {
+    const filePath = path.join(CRD_DIRECTORY, file);
+    if (!fs.existsSync(filePath)) {
+      throw new Error(`The Kestra CRD file ${filePath} is missing: the package was built or installed without its crds/ folder`);
+    }
+    documents = jsYaml.loadAll(fs.readFileSync(filePath, 'utf8')).filter((doc) => doc != null);
+    parsedCrds.set(file, documents);
+  }
+  // Callers get their own copy: ApiObject keeps references to what it is given.
+  return structuredClone(documents);
+}
 
 /**
  * The CustomResourceDefinitions of the Kestra operator (`KestraFlow`,
@@ -38,15 +56,13 @@ export class KestraCrds extends Construct {
         'the Kestra CRDs are already included in this app (one copy per cluster); create KestraCrds before any KestraOperator, or pass installCrds: false to the operators');
     }
     super(scope, id);
+    // Read directly rather than through cdk8s `Include`, which spawns a node process per file.
     this.apiObjects = CRD_FILES.map((file) => {
-      const url = path.join(CRD_DIRECTORY, file);
-      if (!fs.existsSync(url)) {
-        throw new Error(`The Kestra CRD file ${url} is missing: the package was built or installed without its crds/ folder`);
+      const [document, ...rest] = readCrdFile(file);
+      if (document === undefined || rest.length > 0 || document.kind !== 'CustomResourceDefinition') {
+        throw new Error(`${path.join(CRD_DIRECTORY, file)} must hold exactly one CustomResourceDefinition`);
       }
-      const [crd, ...rest] = new Include(this, file.replace(/\.yaml$/, ''), { url }).apiObjects;
-      if (crd === undefined || rest.length > 0 || crd.kind !== 'CustomResourceDefinition') {
-        throw new Error(`${url} must hold exactly one CustomResourceDefinition`);
-      }
+      const crd = new ApiObject(this, file.replace(/\.yaml$/, ''), document);
       dropChartNamespace(crd);
       return crd;
     });
