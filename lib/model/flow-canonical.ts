@@ -1,3 +1,4 @@
+import { loadFlowYamlFast } from './fast-yaml';
 import { FlowSourceError, parseFlowYaml } from './flow-source';
 
 /**
@@ -27,6 +28,8 @@ export function canonicalJson(value: unknown): string {
  * Throws a {@link FlowSourceError} when the source is not valid YAML.
  */
 export function canonicalFlow(source: string, origin = 'flow source'): string {
+  const fast = loadFlowYamlFast(source);
+  if (fast !== undefined) return canonicalJson(fast);
   const { doc } = parseFlowYaml(source);
   if (doc.errors.length > 0) {
     throw new FlowSourceError(origin, doc.errors.map((err) => ({

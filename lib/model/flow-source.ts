@@ -1,5 +1,6 @@
 import { Document, isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
-import { FlowPath, flowRuleViolations } from './flow-rules';
+import { loadFlowYamlFast } from './fast-yaml';
+import { FlowPath, flowRuleViolations, isPlainMapping } from './flow-rules';
 import { describeValue, KestraValidationError } from '../common/errors';
 
 /** A flow source that passed every check: its identity and the parsed document. */
@@ -66,6 +67,12 @@ export function parseFlowSource(source: string, origin = 'flow source'): ParsedF
   }
   if (source.trim() === '') {
     throw new FlowSourceError(origin, [{ path: '', message: 'the flow source is empty' }]);
+  }
+  // Most sources are valid: check them on the fast parser, and spend the precise one (which
+  // locates every problem) only on sources that fail.
+  const fast = loadFlowYamlFast(source);
+  if (isPlainMapping(fast) && flowRuleViolations(fast).length === 0) {
+    return { id: fast.id as string, namespace: fast.namespace as string, document: fast };
   }
   const { doc, lineCounter } = parseFlowYaml(source);
   if (doc.errors.length > 0) {

@@ -1,4 +1,5 @@
 import { isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, YAMLMap, YAMLSeq } from 'yaml';
+import { loadFlowYamlFast } from './fast-yaml';
 import { canonicalJson } from './flow-canonical';
 import { isPlainMapping, READ_ONLY_LABEL } from './flow-rules';
 import { FlowSourceError, parseFlowYaml } from './flow-source';
@@ -22,7 +23,13 @@ export function hasReadOnlyLabel(document: Record<string, unknown>): boolean {
  * an explicit document end), the YAML Document API re-renders the source, still keeping comments.
  * A source that already has the label (with any value) is returned unchanged.
  */
-export function withReadOnlyLabel(source: string, origin = 'flow source'): string {
+export function withReadOnlyLabel(source: string, origin = 'flow source', parsed?: Record<string, unknown>): string {
+  const fast = parsed ?? loadFlowYamlFast(source);
+  if (isPlainMapping(fast)) {
+    if (hasReadOnlyLabel(fast)) return source;
+    const edited = lineEdit(source, fast);
+    if (edited !== undefined && isOriginalPlusLabel(edited, fast, loadFlowYamlFast)) return edited;
+  }
   const { doc, lineCounter } = parseFlowYaml(source);
   if (doc.errors.length > 0) {
     throw new FlowSourceError(origin, doc.errors.map((err) => ({
@@ -38,11 +45,42 @@ export function withReadOnlyLabel(source: string, origin = 'flow source'): strin
     throw new KestraValidationError(`${origin} labels`, original.labels, 'labels must be a map or a list of {key, value}');
   }
   const textual = textualEdit(source, doc.contents, lineCounter);
-  if (textual !== undefined && isOriginalPlusLabel(textual, original)) return textual;
+  if (textual !== undefined && isOriginalPlusLabel(textual, original, parseSlow)) return textual;
   const rendered = documentEdit(source, original);
-  if (isOriginalPlusLabel(rendered, original)) return rendered;
+  if (isOriginalPlusLabel(rendered, original, parseSlow)) return rendered;
   // Not reachable for a source that parses; kept so that a wrong edit can never be shipped silently.
   throw new KestraValidationError(origin, READ_ONLY_LABEL, 'could not add the read-only label without changing the flow; add it to the source yourself');
+}
+
+const LABELS_LINE = /^labels[ \t]*:[ \t]*(?:#.*)?$/gm;
+
+/**
+ * The fast edit, from plain text and the parsed document alone (no node positions): handles a
+ * root map at column 0 with no `labels`, or with block-style `labels` (map or list). Anything
+ * else returns `undefined` and goes to the position-aware edit. The caller verifies the result.
+ */
+function lineEdit(source: string, document: Record<string, unknown>): string | undefined {
+  if (/^\.\.\.\s*$/m.test(source)) return undefined;
+  const labels = document.labels;
+  if (labels === undefined) {
+    const separator = source.endsWith('\n') ? '' : '\n';
+    return `${source}${separator}labels:\n  ${READ_ONLY_LABEL}: "${LABEL_VALUE}"\n`;
+  }
+  const matches = [...source.matchAll(LABELS_LINE)];
+  if (matches.length !== 1 || (!Array.isArray(labels) && !isPlainMapping(labels))) return undefined;
+  const afterLabels = matches[0].index! + matches[0][0].length + 1;
+  const firstItem = /^([ \t]*)(?!#)\S/m.exec(source.slice(afterLabels));
+  if (!firstItem) return undefined;
+  const indent = firstItem[1];
+  const line = Array.isArray(labels)
+    ? `${indent}- { key: ${READ_ONLY_LABEL}, value: "${LABEL_VALUE}" }\n`
+    : `${indent}${READ_ONLY_LABEL}: "${LABEL_VALUE}"\n`;
+  return splice(source, afterLabels, line);
+}
+
+function parseSlow(source: string): unknown {
+  const { doc } = parseFlowYaml(source);
+  return doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
 }
 
 function textualEdit(source: string, root: unknown, lineCounter: LineCounter): string | undefined {
@@ -105,17 +143,15 @@ function documentEdit(source: string, original: Record<string, unknown>): string
   return doc.toString({ lineWidth: 0 });
 }
 
-/** True when `edited` parses to `original` plus exactly the read-only label. */
-function isOriginalPlusLabel(edited: string, original: Record<string, unknown>): boolean {
-  const { doc } = parseFlowYaml(edited);
-  if (doc.errors.length > 0) return false;
-  const result = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+/** True when `edited` parses (with `parse`) to `original` plus exactly the read-only label. */
+function isOriginalPlusLabel(edited: string, original: Record<string, unknown>, parse: (source: string) => unknown): boolean {
+  const result = parse(edited);
   if (!isPlainMapping(result)) return false;
   const labels = result.labels;
   let remaining: unknown;
   if (Array.isArray(labels)) {
     const added = labels.filter((l) => isPlainMapping(l) && l.key === READ_ONLY_LABEL);
-    if (added.length !== 1 || canonicalJson(added[0]) !== canonicalJson({ key: READ_ONLY_LABEL, value: LABEL_VALUE })) return false;
+    if (added.length !== 1 || !deepEqual(added[0], { key: READ_ONLY_LABEL, value: LABEL_VALUE })) return false;
     remaining = labels.filter((l) => !(isPlainMapping(l) && l.key === READ_ONLY_LABEL));
     if ((remaining as unknown[]).length === 0 && original.labels === undefined) remaining = undefined;
   } else if (isPlainMapping(labels)) {
@@ -125,7 +161,19 @@ function isOriginalPlusLabel(edited: string, original: Record<string, unknown>):
   } else {
     return false;
   }
-  return canonicalJson({ ...result, labels: remaining }) === canonicalJson({ ...original, labels: original.labels });
+  return deepEqual({ ...result, labels: remaining }, { ...original, labels: original.labels });
+}
+
+/** Structural equality of parsed YAML (key order ignored, `undefined` entries count as absent). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (a instanceof Date || b instanceof Date || !isPlainMapping(a) || !isPlainMapping(b)) {
+    return canonicalJson(a) === canonicalJson(b) && typeof a === typeof b && (typeof a === 'object' || Number.isNaN(a));
+  }
+  const keysA = Object.keys(a).filter((k) => a[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => b[k] !== undefined);
+  return keysA.length === keysB.length && keysA.every((k) => deepEqual(a[k], b[k]));
 }
 
 function splice(source: string, offset: number, text: string): string {

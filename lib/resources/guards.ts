@@ -14,7 +14,7 @@ export const MAX_OBJECT_BYTES = 1024 * 1024;
 
 // One registry of Kestra identities per construct tree (per cdk8s App), to catch two resources
 // that would fight over the same Kestra object.
-const registries = new WeakMap<IConstruct, Map<string, string>>();
+const registries = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 /**
  * Records that `construct` manages the Kestra object `identity` of kind `kind`; throws when
@@ -27,18 +27,27 @@ export function claimKestraIdentity(construct: IConstruct, kind: string, identit
     registry = new Map();
     registries.set(root, registry);
   }
-  const key = `${kind}\u0000${JSON.stringify(Object.entries(identity).map(([k, v]) => [k, v ?? '']))}`;
+  let key = kind;
+  for (const name in identity) key += `\u0000${identity[name] ?? ''}`;
   const owner = registry.get(key);
-  const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
   if (owner !== undefined) {
+    const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
     throw new KestraValidationError(construct.node.path, description,
-      `another ${kind} in this app already manages the same Kestra object (${owner}); each ${kind} must be declared once`);
+      `another ${kind} in this app already manages the same Kestra object (${owner.node.path}); each ${kind} must be declared once`);
   }
-  registry.set(key, construct.node.path);
+  registry.set(key, construct);
 }
 
-/** Throws when the rendered object would be too large for the Kubernetes API ({@link MAX_OBJECT_BYTES}). */
-export function checkObjectSize(field: string, apiObject: ApiObject, what: string): void {
+// What rendering may add to the body a resource was given (apiVersion, kind, chart labels...).
+// Bodies this far below the limit skip the exact, costlier check on the rendered object.
+const RENDERING_MARGIN_BYTES = 64 * 1024;
+
+/**
+ * Throws when the rendered object would be too large for the Kubernetes API ({@link MAX_OBJECT_BYTES}).
+ * `body` is what the resource passed to its ApiObject; only a body near the limit is rendered to be measured exactly.
+ */
+export function checkObjectSize(field: string, apiObject: ApiObject, body: object, what: string): void {
+  if (Buffer.byteLength(JSON.stringify(body), 'utf8') < MAX_OBJECT_BYTES - RENDERING_MARGIN_BYTES) return;
   const bytes = Buffer.byteLength(JSON.stringify(apiObject.toJson()), 'utf8');
   if (bytes > MAX_OBJECT_BYTES) {
     throw new KestraValidationError(field, `${what} (${bytes} bytes serialized)`,

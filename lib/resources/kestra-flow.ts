@@ -98,15 +98,16 @@ export class KestraFlow extends Construct {
     this.flowId = parsed.id;
     this.namespace = parsed.namespace;
     this.tenant = props.tenant;
-    this.source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin);
+    this.source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin, parsed.document);
     claimKestraIdentity(this, 'KestraFlow', { tenant: this.tenant, namespace: this.namespace, id: this.flowId });
 
     this.name = props.metadata?.name
       ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.flowId] : [this.namespace, this.flowId]);
-    this.apiObject = new KestraFlowObject(this, 'Resource', {
+    const body = {
       metadata: { ...props.metadata, name: this.name },
       spec: { id: this.flowId, namespace: this.namespace, source: this.source, tenant: this.tenant },
-    });
-    checkObjectSize('source', this.apiObject, origin);
+    };
+    this.apiObject = new KestraFlowObject(this, 'Resource', body);
+    checkObjectSize('source', this.apiObject, body, origin);
   }
 }

@@ -78,7 +78,7 @@ export class KestraKeyValue extends Construct {
 
     this.name = props.metadata?.name
       ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.key] : [this.namespace, this.key]);
-    this.apiObject = new KestraKeyValueObject(this, 'Resource', {
+    const body = {
       metadata: { ...props.metadata, name: this.name },
       spec: {
         namespace: this.namespace,
@@ -88,8 +88,9 @@ export class KestraKeyValue extends Construct {
         ttl: props.ttl,
         tenant: this.tenant,
       },
-    });
-    checkObjectSize('value', this.apiObject, `key ${this.key}`);
+    };
+    this.apiObject = new KestraKeyValueObject(this, 'Resource', body);
+    checkObjectSize('value', this.apiObject, body, `key ${this.key}`);
   }
 }
 

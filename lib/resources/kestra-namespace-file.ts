@@ -79,11 +79,12 @@ export class KestraNamespaceFile extends Construct {
 
     this.name = props.metadata?.name
       ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.filename] : [this.namespace, this.filename]);
-    this.apiObject = new KestraNamespaceFileObject(this, 'Resource', {
+    const body = {
       metadata: { ...props.metadata, name: this.name },
       spec: { namespace: this.namespace, filename: this.filename, content, tenant: this.tenant },
-    });
-    checkObjectSize('content', this.apiObject, this.path);
+    };
+    this.apiObject = new KestraNamespaceFileObject(this, 'Resource', body);
+    checkObjectSize('content', this.apiObject, body, this.path);
   }
 }
 
