@@ -28,7 +28,8 @@ export function withReadOnlyLabel(source: string, origin = 'flow source', parsed
   if (isPlainMapping(fast)) {
     if (hasReadOnlyLabel(fast)) return source;
     const edited = lineEdit(source, fast);
-    if (edited !== undefined && isOriginalPlusLabel(edited, fast, loadFlowYamlFast)) return edited;
+    // The re-parse costs as much as the parse itself; a layout simple enough to prove the edit right skips it.
+    if (edited !== undefined && (lineEditIsProvable(source) || isOriginalPlusLabel(edited, fast, loadFlowYamlFast))) return edited;
   }
   const { doc, lineCounter } = parseFlowYaml(source);
   if (doc.errors.length > 0) {
@@ -76,6 +77,26 @@ function lineEdit(source: string, document: Record<string, unknown>): string | u
     ? `${indent}- { key: ${READ_ONLY_LABEL}, value: "${LABEL_VALUE}" }\n`
     : `${indent}${READ_ONLY_LABEL}: "${LABEL_VALUE}"\n`;
   return splice(source, afterLabels, line);
+}
+
+/**
+ * True when the line edit cannot change anything but the labels: the root map starts at column 0
+ * (so a column-0 `labels:` line is a root key, never inside a block scalar, whose lines are indented),
+ * no quoted scalar can span lines (one could hold a column-0 `labels:` line), no block scalar keeps
+ * its trailing blank lines (`|+`, which an appended key would end), and the source ends with a newline
+ * (so an appended line cannot join the last value).
+ */
+function lineEditIsProvable(source: string): boolean {
+  if (!source.endsWith('\n') || /[|>][1-9]?\+/.test(source)) return false;
+  const lines = source.split('\n');
+  const firstContent = lines.find((line) => line.trim() !== '' && !line.trimStart().startsWith('#') && !/^---\s*$/.test(line));
+  if (firstContent === undefined || /^\s/.test(firstContent)) return false;
+  for (const line of lines) {
+    if (line.trimStart().startsWith('#')) continue;
+    if ((line.replace(/\\./g, '').split('"').length - 1) % 2 === 1) return false;
+    if (/(?:^|[\s:,[{-])'/.test(line) && (line.replace(/''/g, '').split("'").length - 1) % 2 === 1) return false;
+  }
+  return true;
 }
 
 function parseSlow(source: string): unknown {

@@ -47,10 +47,25 @@ const RENDERING_MARGIN_BYTES = 64 * 1024;
  * `body` is what the resource passed to its ApiObject; only a body near the limit is rendered to be measured exactly.
  */
 export function checkObjectSize(field: string, apiObject: ApiObject, body: object, what: string): void {
-  if (Buffer.byteLength(JSON.stringify(body), 'utf8') < MAX_OBJECT_BYTES - RENDERING_MARGIN_BYTES) return;
+  if (jsonUpperBound(body) < MAX_OBJECT_BYTES - RENDERING_MARGIN_BYTES) return;
   const bytes = Buffer.byteLength(JSON.stringify(apiObject.toJson()), 'utf8');
   if (bytes > MAX_OBJECT_BYTES) {
     throw new KestraValidationError(field, `${what} (${bytes} bytes serialized)`,
       `is larger than ${MAX_OBJECT_BYTES} bytes (1 MiB), the most a Kubernetes object can safely hold; split it or ship it another way`);
   }
+}
+
+/**
+ * An upper bound of the UTF-8 JSON size of a value, without serializing it: a UTF-16 code unit
+ * takes at most 6 bytes in JSON (`\u001f`), and keys, quotes and separators a few more.
+ */
+function jsonUpperBound(value: unknown): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + jsonUpperBound(item) + 1, 2);
+  if (value !== null && typeof value === 'object') {
+    let sum = 2;
+    for (const key in value) sum += jsonUpperBound(key) + jsonUpperBound((value as Record<string, unknown>)[key]) + 2;
+    return sum;
+  }
+  return 32;
 }

@@ -53,3 +53,24 @@ test('the fast label edit keeps every line and falls back when the layout needs 
   expect(labelled).toContain('description: |\n  labels:\n    x: y\n');
   expect(precise(labelled)).toMatchObject({ description: 'labels:\n  x: y\n', labels: { 'team': 'data', 'system.readOnly': 'true' } });
 });
+
+test('layouts the line edit cannot prove are verified by a re-parse, and still come out right', () => {
+  const cases = [
+    // a quoted scalar spanning lines
+    'id: a\nnamespace: b\ndescription: "one\n  labels: two"\nlabels:\n  team: data\ntasks:\n  - id: t\n    type: x\n',
+    // keep-chomping block scalar at the end: an appended key must not change its value
+    'id: a\nnamespace: b\ntasks:\n  - id: t\n    type: x\nnote: |+\n  kept\n\n',
+    // no final newline
+    'id: a\nnamespace: b\ntasks:\n  - id: t\n    type: x\nscript: |\n  echo hi',
+    // the whole document indented
+    '  id: a\n  namespace: b\n  tasks:\n    - id: t\n      type: x\n',
+  ];
+  for (const source of cases) {
+    const original = precise(source) as Record<string, any>;
+    const labelled = precise(withReadOnlyLabel(source)) as Record<string, any>;
+    const { labels, ...rest } = labelled;
+    const { labels: originalLabels, ...originalRest } = original;
+    expect(rest).toEqual(originalRest);
+    expect(labels).toEqual({ ...(originalLabels ?? {}), 'system.readOnly': 'true' });
+  }
+});
