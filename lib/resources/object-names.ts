@@ -25,6 +25,7 @@ export function kubernetesObjectName(parts: readonly string[]): string {
  * FNV-1a over UTF-16 code units, as 8 hex digits. Names need a stable, well-spread suffix, not a
  * cryptographic one, and this runs for every generated resource (sha256 cost 10 µs each).
  */
+/* eslint-disable no-bitwise -- a hash is bit arithmetic */
 function fnv1a32(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -33,3 +34,4 @@ function fnv1a32(text: string): string {
   }
   return (hash >>> 0).toString(16).padStart(HASH_LENGTH, '0');
 }
+/* eslint-enable no-bitwise */
