@@ -1,14 +1,25 @@
-import * as jsYaml from 'js-yaml';
+// `import =` keeps the module's own identity: a Pulumi closure that captures it then serializes a
+// plain `require('js-yaml')`, whereas `import * as` would hand it a copy to serialize by value.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import jsYaml = require('js-yaml');
 
-// YAML 1.2 core schema plus `<<` merge keys: what `parseFlowYaml` accepts, without timestamps
-// turning into Dates.
-// `types` is exported at run time but missing from @types/js-yaml.
-const MERGE = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
-const FLOW_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [MERGE] });
+// Built on first use and kept on globalThis rather than in a module variable: a captured schema
+// object would be serialized by Pulumi from js-yaml's internal module paths, which js-yaml does
+// not export.
+const SCHEMA_KEY = '__kestraConstructsFlowYamlSchema';
 
-// An anchor (`&name`) lets aliases share nodes, which a plain walk would expand exponentially;
-// such sources take the slow path, whose parser bounds alias expansion.
-const ANCHOR = /(?:^|[\s,[{])&[^\s,\]}]/m;
+/** YAML 1.2 core schema plus `<<` merge keys: what `parseFlowYaml` accepts, without timestamps turning into Dates. */
+function flowSchema(): jsYaml.Schema {
+  const holder = globalThis as unknown as Record<string, jsYaml.Schema | undefined>;
+  let schema = holder[SCHEMA_KEY];
+  if (!schema) {
+    // `types` is exported at run time but missing from @types/js-yaml.
+    const merge = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
+    schema = jsYaml.CORE_SCHEMA.extend({ implicit: [merge] });
+    holder[SCHEMA_KEY] = schema;
+  }
+  return schema;
+}
 
 /**
  * Loads a flow source quickly, for the common case of a valid flow: js-yaml is about ten times
@@ -17,10 +28,12 @@ const ANCHOR = /(?:^|[\s,[{])&[^\s,\]}]/m;
  * the precise path through `parseFlowYaml`, which locates every problem.
  */
 export function loadFlowYamlFast(source: string): unknown {
-  if (ANCHOR.test(source)) return undefined;
+  // An anchor (`&name`) lets aliases share nodes, which a plain walk would expand exponentially;
+  // such sources take the slow path, whose parser bounds alias expansion.
+  if (/(?:^|[\s,[{])&[^\s,\]}]/m.test(source)) return undefined;
   try {
     // js-yaml rejects duplicate keys, as Kestra does.
-    return jsYaml.load(source, { schema: FLOW_SCHEMA });
+    return jsYaml.load(source, { schema: flowSchema() });
   } catch {
     return undefined;
   }

@@ -25,7 +25,9 @@ function readCrdFile(file: string): any[] {
     parsedCrds.set(file, documents);
   }
   // Callers get their own copy: ApiObject keeps references to what it is given.
-  return structuredClone(documents);
+  // JSON, not structuredClone: that builds arrays of the host realm, which fail `instanceof Array` in a
+  // sandboxed realm (jest, Pulumi closures) and are then serialized as objects.
+  return JSON.parse(JSON.stringify(documents));
 }
 
 /**
