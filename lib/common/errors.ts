@@ -13,6 +13,9 @@ export class KestraValidationError extends Error {
     public readonly reason: string,
   ) {
     super(`Invalid ${field}: ${describeValue(value)}: ${reason}`);
+    // Set again: Pulumi's closure serializer turns `super(...)` into `Error.call(this, ...)`,
+    // which does not set the message on a serialized subclass.
+    this.message = `Invalid ${field}: ${describeValue(value)}: ${reason}`;
     this.name = 'KestraValidationError';
   }
 }

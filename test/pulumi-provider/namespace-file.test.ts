@@ -1,0 +1,84 @@
+import { serializeAndLoad, SerializedProvider } from './serialized-provider';
+import { namespaceFileProvider } from '../../lib/pulumi/provider';
+import { KestraApiServer } from '../util/kestra-api-server';
+
+let server: KestraApiServer;
+let provider: SerializedProvider;
+let connection: { url: string; retry: { baseDelayMs: number } };
+
+beforeAll(async () => {
+  provider = await serializeAndLoad(namespaceFileProvider);
+});
+beforeEach(async () => {
+  server = await KestraApiServer.start();
+  connection = { url: server.url, retry: { baseDelayMs: 1 } };
+});
+afterEach(async () => {
+  expect(server.contractViolations).toEqual([]);
+  await server.close();
+});
+
+async function createFile(path: string, content: string): Promise<{ id: string; outs: any }> {
+  const { inputs, failures } = await provider.check({}, { connection, namespace: 'company.team', path, content });
+  expect(failures).toEqual([]);
+  return provider.create(inputs);
+}
+
+test('create, read, update in place and delete a file', async () => {
+  const { id, outs } = await createFile('scripts//./etl.py', 'print("v1")\n');
+  expect(id).toBe('main/company.team/scripts/etl.py');
+  expect(outs).toMatchObject({ path: '/scripts/etl.py', tenant: 'main', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(server.files().get('company.team:/scripts/etl.py')?.toString()).toBe('print("v1")\n');
+  expect((await provider.read(id, outs)).props).toEqual(outs);
+
+  server.resetCounts();
+  expect(await provider.diff(id, outs, { ...outs, content: 'print("v2")\n' })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  const updated = await provider.update(id, outs, { ...outs, content: 'print("v2")\n' });
+  expect(server.files().get('company.team:/scripts/etl.py')?.toString()).toBe('print("v2")\n');
+  expect(updated.outs.sha256).not.toBe(outs.sha256);
+  // in place: one upload, nothing deleted
+  expect(server.requestCounts()).toEqual({ 'POST /api/v1/{tenant}/namespaces/{namespace}/files': 1 });
+
+  await provider.delete(id, updated.outs);
+  expect(server.files().size).toBe(0);
+  await provider.delete(id, updated.outs); // already gone
+});
+
+test('paths with spaces, reserved and non-ASCII characters are encoded', async () => {
+  const path = '/data & more/q?a=1#frag/100% ünï 文件.txt';
+  const { id, outs } = await createFile(path, 'binary-ish \u0000 ok');
+  expect(id).toBe(`main/company.team${path}`);
+  expect([...server.files().keys()]).toEqual([`company.team:${path}`]);
+  expect((await provider.read(id, outs)).props.content).toBe('binary-ish \u0000 ok');
+  await provider.delete(id, outs);
+  expect(server.files().size).toBe(0);
+});
+
+test('diff: namespace, path or tenant replace, content updates; an equivalent path is no change', async () => {
+  const { id, outs } = await createFile('a/b.txt', 'x');
+  const diff = (news: object) => provider.diff(id, outs, { ...outs, ...news });
+  expect(await diff({ path: 'a//b.txt' })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  expect(await diff({ path: 'a/c.txt' })).toEqual({ changes: true, replaces: ['path'], deleteBeforeReplace: true });
+  expect(await diff({ namespace: 'company.other' })).toMatchObject({ replaces: ['namespace'] });
+  expect(await diff({ connection: { ...connection, tenant: 'acme' } })).toMatchObject({ replaces: ['connection.tenant'] });
+});
+
+test('check rejects paths that escape the namespace', async () => {
+  const { failures } = await provider.check({}, { connection, namespace: 'company.team', path: '../etc/passwd', content: '' });
+  expect(failures).toEqual([{ property: 'path', reason: expect.stringContaining('".."') }]);
+});
+
+test('refresh reports drift and drops deleted files; import by <tenant>/<namespace>/<path>; create of an existing file says how to import', async () => {
+  const { id, outs } = await createFile('/notes.md', '# v1');
+  server.files().set('company.team:/notes.md', Buffer.from('# edited in the UI'));
+  const drifted = await provider.read(id, outs);
+  expect(drifted.props.content).toBe('# edited in the UI');
+  expect(await provider.diff(id, drifted.props, { ...outs })).toMatchObject({ changes: true, replaces: [] });
+
+  const imported = await provider.read('main/company.team/notes.md', { connection });
+  expect(imported.inputs).toEqual({ connection, namespace: 'company.team', path: '/notes.md', content: '# edited in the UI' });
+  await expect(createFile('notes.md', '# v1')).rejects.toThrow('{ import: "main/company.team/notes.md" }');
+
+  server.files().clear();
+  expect(await provider.read(id, outs)).toEqual({});
+});

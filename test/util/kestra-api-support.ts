@@ -1,0 +1,137 @@
+import * as fs from 'fs';
+import type { OpenAPIBackend } from 'openapi-backend';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+
+// Support for the loopback Kestra API (kestra-api-server.ts): loading the OpenAPI contract, and
+// how Kestra reads what it receives (flow identity, validate verdicts, K/V typing, durations, multipart).
+
+/** An initialized openapi-backend over the spec file, with the formats Kestra's spec uses. */
+export async function loadContract(specPath: string): Promise<OpenAPIBackend> {
+  const { OpenAPIBackend: Backend } = loadOpenApiBackend();
+  const api = new Backend({
+    definition: scalarExplodeDropped(parseYaml(fs.readFileSync(specPath, 'utf8'))),
+    quick: true,
+    validate: true,
+    strict: true,
+    customizeAjv: (ajv) => ajv
+      .addFormat('date-time', (text: string) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)))
+      .addFormat('binary', true),
+  });
+  await api.init();
+  api.validateDefinition(); // quick mode skips it
+  return api;
+}
+
+/**
+ * openapi-backend 5.16+ imports @apidevtools/json-schema-ref-parser 16, an ES module: plain Node
+ * 20.19+ can `require` it, Jest's module loader (before Node 24.9) cannot. The server never needs
+ * it: the spec is parsed here and dereferenced with openapi-backend's synchronous `quick` path,
+ * so under Jest the import is replaced by a stub that fails loudly if it is ever called.
+ */
+function loadOpenApiBackend(): typeof import('openapi-backend') {
+  if (typeof jest !== 'undefined') {
+    const unused = (): never => { throw new Error('json-schema-ref-parser is not available under Jest on Node < 24.9'); };
+    // openapi-backend always `parse`s its input; for an object that is the identity
+    const parse = async (document: unknown): Promise<unknown> => (typeof document === 'object' ? document : unused());
+    jest.doMock('@apidevtools/json-schema-ref-parser', () => ({ __esModule: true, default: { dereference: unused, parse, resolve: unused } }));
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('openapi-backend');
+}
+
+/**
+ * `explode` means nothing for a scalar parameter (OpenAPI 3.0, Parameter Object), but Kestra's spec
+ * sets `explode: false` on string query parameters and openapi-backend then splits the value on
+ * commas into an array, rejecting `path=/a,b.txt` as "must be string". Drop it for scalars.
+ */
+function scalarExplodeDropped(definition: any): any {
+  for (const pathItem of Object.values(definition.paths ?? {}) as any[]) {
+    for (const operation of Object.values(pathItem) as any[]) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.explode === false && !['array', 'object'].includes(parameter.schema?.type)) delete parameter.explode;
+      }
+    }
+  }
+  return definition;
+}
+
+
+/** The id and namespace of a flow source, or why Kestra would reject it. */
+export function flowIdentity(source: string): { id: string; namespace: string } | { error: string } {
+  const [doc] = parseAllDocuments(source) as ReturnType<typeof parseAllDocuments> & unknown[];
+  if (!doc || !('errors' in doc) || doc.errors.length > 0) return { error: 'flow: invalid YAML' };
+  const json = doc.toJS() as Record<string, unknown> | null;
+  if (!json || typeof json.id !== 'string' || typeof json.namespace !== 'string') return { error: 'flow: id and namespace are required' };
+  return { id: json.id, namespace: json.namespace };
+}
+
+/** Kestra's validate endpoint: one entry per YAML document; constraints for what Kestra rejects. */
+export function validateFlows(text: string): Array<Record<string, unknown>> {
+  return (parseAllDocuments(text) as unknown as Array<{ errors: unknown[]; toJS(): unknown }>).map((doc, index) => {
+    const flow = (doc.errors.length === 0 ? doc.toJS() : null) as Record<string, unknown> | null;
+    const tasks = flow?.tasks;
+    // Kestra resolves every task type against its plugins; a bare class name never resolves
+    const unknownType = Array.isArray(tasks) ? tasks.findIndex((t) => !String((t as { type?: unknown }).type).includes('.')) : -1;
+    const constraints = !flow ? 'flow: invalid YAML'
+      : !Array.isArray(tasks) || tasks.length === 0 ? 'tasks: must not be empty'
+        : unknownType >= 0 ? `tasks[${unknownType}].type: Invalid type: ${String((tasks[unknownType] as { type?: unknown }).type)}` : undefined;
+    const deprecated = Array.isArray(tasks)
+      ? tasks.flatMap((t, i) => (String((t as { type?: unknown }).type).startsWith('io.kestra.core.tasks.') ? [`tasks[${i}].type`] : []))
+      : [];
+    return {
+      index,
+      flow: flow?.id,
+      namespace: flow?.namespace,
+      outdated: false,
+      deprecationPaths: deprecated,
+      warnings: deprecated.map((d) => `${d} uses a deprecated task type`),
+      infos: [],
+      ...(constraints ? { constraints } : {}),
+    };
+  });
+}
+
+/** The type and value Kestra stores for a K/V request body. */
+export function kvTyped(text: string): { type: string; value: unknown } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'string') return { type: 'STRING', value };
+    if (typeof value === 'number') return { type: 'NUMBER', value };
+    if (typeof value === 'boolean') return { type: 'BOOLEAN', value };
+    if (value !== null && typeof value === 'object') return { type: 'JSON', value };
+  } catch {
+    // Kestra reads the body with Ion: unquoted dates, date-times and durations are typed
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return { type: 'DATE', value: text };
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text)) return { type: 'DATETIME', value: new Date(text).toISOString() };
+  if (durationMs(text) !== null) return { type: 'DURATION', value: text };
+  return undefined;
+}
+
+/** Milliseconds of an ISO-8601 duration (days to seconds), or null when it is not one. */
+export function durationMs(text: string): number | null {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  if (!m || text === 'P' || text.endsWith('T')) return null;
+  return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000;
+}
+
+/** A small multipart/form-data parser: part name → raw bytes. */
+export function parseMultipart(body: Buffer, contentType: string): Map<string, Buffer> {
+  const parts = new Map<string, Buffer>();
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) return parts;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start >= 0) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2); // skip CRLF after delimiter and before the next
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd >= 0) {
+      const name = /name="([^"]*)"/i.exec(part.subarray(0, headerEnd).toString('latin1'))?.[1];
+      if (name !== undefined) parts.set(name, Buffer.from(part.subarray(headerEnd + 4)));
+    }
+    start = next;
+  }
+  return parts;
+}
