@@ -1,0 +1,4 @@
+export * from './kestra-platform';
+export * from './platform-resources';
+export { KubernetesManifest } from './kubernetes-kinds';
+export * from './register-chart';

@@ -1,0 +1,48 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The package root is the cdk8s side: a cdk8s user who never installed Pulumi
+ * must be able to require it. Each check runs in a fresh Node process (jest's
+ * own module registry would hide real loads) and reports every module request
+ * and every cached file that belongs to `@pulumi/*`.
+ */
+const ROOT = path.resolve(__dirname, '..');
+
+function pulumiModulesLoadedBy(entry: string): string[] {
+  const probe = `
+    const Module = require('module');
+    const seen = new Set();
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+      if (/^@pulumi\\//.test(request)) seen.add(request);
+      return load.apply(this, arguments);
+    };
+    require(${JSON.stringify(entry)});
+    for (const file of Object.keys(require.cache)) {
+      if (/[\\\\/]node_modules[\\\\/]@pulumi[\\\\/]/.test(file)) seen.add(file);
+    }
+    process.stdout.write(JSON.stringify([...seen]));
+  `;
+  const output = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', probe], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output) as string[];
+}
+
+test('requiring lib/index.ts loads no @pulumi module', () => {
+  expect(pulumiModulesLoadedBy(path.join(ROOT, 'lib', 'index.ts'))).toEqual([]);
+});
+
+const compiledRoot = path.join(ROOT, 'dist', 'index.js');
+(fs.existsSync(compiledRoot) ? test : test.skip)('requiring the compiled dist/index.js loads no @pulumi module', () => {
+  expect(pulumiModulesLoadedBy(compiledRoot)).toEqual([]);
+});
+
+test('the probe does see @pulumi when an entry loads it (kestra-constructs/pulumi)', () => {
+  const loaded = pulumiModulesLoadedBy(path.join(ROOT, 'lib', 'pulumi', 'index.ts'));
+  expect(loaded).toEqual(expect.arrayContaining(['@pulumi/pulumi', '@pulumi/kubernetes']));
+});
