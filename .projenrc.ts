@@ -95,6 +95,9 @@ project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
   './pulumi': { types: './dist/pulumi/index.d.ts', default: './dist/pulumi/index.js' },
   './package.json': './package.json',
+  // Pulumi serializes a dynamic provider from an installed package as require()s of its compiled
+  // files (`kestra-constructs/dist/pulumi/provider/client.js`...), which must therefore resolve.
+  './dist/*': './dist/*',
 });
 project.package.addField('engines', { node: '>=20' });
 project.package.addField('peerDependenciesMeta', {
@@ -112,6 +115,16 @@ new JsonFile(project, 'tsconfig.jest.json', {
 project.addTask('synth', {
   description: 'Synthesize the default example app (examples/standalone) into dist/*.k8s.yaml',
   exec: 'ts-node -P tsconfig.dev.json examples/standalone/main.ts',
+});
+
+// Benchmarks run the compiled package, as users load it, and are not part of `npm test`.
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ and write bench/RESULTS.md (BENCH_QUICK=1 for a smoke run)',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node --expose-gc bench/out/bench/run.js' },
+  ],
 });
 
 project.synth();
