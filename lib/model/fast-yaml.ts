@@ -1,7 +1,5 @@
-// `import =` keeps the module's own identity: a Pulumi closure that captures it then serializes a
-// plain `require('js-yaml')`, whereas `import * as` would hand it a copy to serialize by value.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import jsYaml = require('js-yaml');
+import type * as JsYaml from 'js-yaml';
+import { jsYamlLibrary } from '../common/lazy-modules';
 
 // Built on first use and kept on globalThis rather than in a module variable: a captured schema
 // object would be serialized by Pulumi from js-yaml's internal module paths, which js-yaml does
@@ -9,12 +7,13 @@ import jsYaml = require('js-yaml');
 const SCHEMA_KEY = '__kestraConstructsFlowYamlSchema';
 
 /** YAML 1.2 core schema plus `<<` merge keys: what `parseFlowYaml` accepts, without timestamps turning into Dates. */
-function flowSchema(): jsYaml.Schema {
-  const holder = globalThis as unknown as Record<string, jsYaml.Schema | undefined>;
+function flowSchema(): JsYaml.Schema {
+  const holder = globalThis as unknown as Record<string, JsYaml.Schema | undefined>;
   let schema = holder[SCHEMA_KEY];
   if (!schema) {
     // `types` is exported at run time but missing from @types/js-yaml.
-    const merge = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
+    const jsYaml = jsYamlLibrary();
+    const merge = (jsYaml as unknown as { types: { merge: JsYaml.Type } }).types.merge;
     schema = jsYaml.CORE_SCHEMA.extend({ implicit: [merge] });
     holder[SCHEMA_KEY] = schema;
   }
@@ -33,7 +32,7 @@ export function loadFlowYamlFast(source: string): unknown {
   if (/(?:^|[\s,[{])&[^\s,\]}]/m.test(source)) return undefined;
   try {
     // js-yaml rejects duplicate keys, as Kestra does.
-    return jsYaml.load(source, { schema: flowSchema() });
+    return jsYamlLibrary().load(source, { schema: flowSchema() });
   } catch {
     return undefined;
   }

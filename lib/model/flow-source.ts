@@ -1,7 +1,8 @@
-import { Document, isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { loadFlowYamlFast } from './fast-yaml';
 import { FlowPath, flowRuleViolations, isPlainMapping } from './flow-rules';
 import { describeValue, KestraValidationError } from '../common/errors';
+import { yamlLibrary } from '../common/lazy-modules';
 
 /** A flow source that passed every check: its identity and the parsed document. */
 export interface ParsedFlow {
@@ -49,8 +50,9 @@ export class FlowSourceError extends KestraValidationError {
  * merge keys are resolved, as Kestra's YAML reader (Jackson over SnakeYAML) does.
  */
 export function parseFlowYaml(source: string): { doc: Document.Parsed; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true, merge: true });
+  const yaml = yamlLibrary();
+  const lineCounter = new yaml.LineCounter();
+  const doc = yaml.parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true, merge: true });
   return { doc, lineCounter };
 }
 
@@ -123,6 +125,7 @@ function sortByPosition(problems: FlowProblem[]): FlowProblem[] {
  * lacks it, unless that is the whole document (a missing `tasks` has no better place than line 1).
  */
 function locate(doc: Document.Parsed, lineCounter: LineCounter, path: FlowPath): { line: number; col: number } | undefined {
+  const { isAlias, isMap: isYamlMap, isScalar, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let found: unknown = undefined;
   for (const part of path) {

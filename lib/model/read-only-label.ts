@@ -1,9 +1,10 @@
-import { isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, YAMLMap, YAMLSeq } from 'yaml';
+import type { LineCounter, YAMLMap, YAMLSeq } from 'yaml';
 import { loadFlowYamlFast } from './fast-yaml';
 import { canonicalJson } from './flow-canonical';
 import { isPlainMapping, READ_ONLY_LABEL } from './flow-rules';
 import { FlowSourceError, parseFlowYaml } from './flow-source';
 import { KestraValidationError } from '../common/errors';
+import { yamlLibrary } from '../common/lazy-modules';
 
 const LABEL_VALUE = 'true';
 
@@ -105,6 +106,7 @@ function parseSlow(source: string): unknown {
 }
 
 function textualEdit(source: string, root: unknown, lineCounter: LineCounter): string | undefined {
+  const { isAlias, isMap: isYamlMap, isScalar, isSeq } = yamlLibrary();
   if (!isYamlMap(root) || root.flow || root.items.length === 0 || /^\.\.\.\s*$/m.test(source)) return undefined;
   const labelsPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'labels');
   if (!labelsPair) {

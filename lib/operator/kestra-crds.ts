@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as jsYaml from 'js-yaml';
 import { dropChartNamespace } from './cluster-scoped';
 import { KestraValidationError } from '../common';
+import { jsYamlLibrary } from '../common/lazy-modules';
 
 // Both lib/operator (ts-node, jest) and dist/operator (compiled) sit two levels
 // below the package root, where crds/ is shipped.
@@ -21,7 +21,7 @@ function readCrdFile(file: string): any[] {
     if (!fs.existsSync(filePath)) {
       throw new Error(`The Kestra CRD file ${filePath} is missing: the package was built or installed without its crds/ folder`);
     }
-    documents = jsYaml.loadAll(fs.readFileSync(filePath, 'utf8')).filter((doc) => doc != null);
+    documents = jsYamlLibrary().loadAll(fs.readFileSync(filePath, 'utf8')).filter((doc) => doc != null);
     parsedCrds.set(file, documents);
   }
   // Callers get their own copy: ApiObject keeps references to what it is given.

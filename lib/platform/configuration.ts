@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import * as yaml from 'js-yaml';
 import { KestraValidationError, SecretKeyRef } from '../common';
+import { jsYamlLibrary } from '../common/lazy-modules';
 
 /** Kestra configuration as a YAML-shaped object (what `application.yml` holds). */
 export type KestraConfiguration = { [key: string]: unknown };
@@ -43,7 +43,7 @@ export function validateConfiguration(field: string, configuration: KestraConfig
     throw new KestraValidationError(field, configuration, 'must be an object shaped like Kestra\'s application.yml');
   }
   try {
-    yaml.dump(configuration, { noRefs: true });
+    jsYamlLibrary().dump(configuration, { noRefs: true });
   } catch (err) {
     throw new KestraValidationError(field, '<object>', `cannot be rendered as YAML: ${(err as Error).message}`);
   }
@@ -64,7 +64,7 @@ export interface RenderedConfiguration {
  */
 export function renderConfiguration(config: KestraConfiguration, secretEnv: readonly SecretEnv[],
   extra: readonly string[] = []): RenderedConfiguration {
-  const text = yaml.dump(config, { noRefs: true, sortKeys: true, lineWidth: -1 });
+  const text = jsYamlLibrary().dump(config, { noRefs: true, sortKeys: true, lineWidth: -1 });
   const hash = createHash('sha256').update(text);
   for (const env of secretEnv) hash.update(`\0${env.name}=${env.ref.secretName}/${env.ref.key}`);
   for (const item of extra) hash.update(`\0${item}`);
