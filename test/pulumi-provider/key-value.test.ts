@@ -38,15 +38,19 @@ test('create, read, update and delete entries of every type', async () => {
   for (const [args, type, stored] of cases) {
     const { id, outs } = await createEntry(args);
     expect(id).toBe(`main/company.team/${args.key}`);
-    expect(outs).toMatchObject({ type, tenant: 'main', revision: 1, value: args.value });
+    expect(outs).toMatchObject({ type, tenant: 'main', value: args.value });
     expect(server.keyValues().get(`company.team/${args.key}`)).toMatchObject({ type, value: stored });
     // read right after create: no drift, even where Kestra normalizes (date-times)
     expect((await provider.read(id, outs)).props.value).toEqual(args.value);
   }
   const { id, outs } = await createEntry({ key: 'counter', value: 1, ttl: 'P7D', description: 'a counter' });
   expect(server.keyValues().get('company.team/counter')).toMatchObject({ description: 'a counter', expiresAt: expect.any(Number) });
+  server.resetCounts();
   const updated = await provider.update(id, outs, { ...outs, value: 2 });
-  expect(updated.outs).toMatchObject({ value: 2, revision: 2 });
+  expect(updated.outs).toMatchObject({ value: 2 });
+  expect(server.keyValues().get('company.team/counter')).toMatchObject({ value: 2, revision: 2 });
+  // an update is exactly one write
+  expect(server.requestCounts()).toEqual({ 'PUT /api/v1/{tenant}/namespaces/{namespace}/kv/{key}': 1 });
   await provider.delete(id, updated.outs);
   expect(server.keyValues().has('company.team/counter')).toBe(false);
   await provider.delete(id, updated.outs); // already gone: fine

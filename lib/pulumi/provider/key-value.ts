@@ -53,11 +53,13 @@ export interface KeyValueInputs {
   readonly description?: string;
 }
 
-/** A K/V entry's state. */
+/**
+ * A K/V entry's state. No revision: Kestra's PUT answers without one, and reading it back would
+ * double the requests of every write for a number nothing depends on.
+ */
 export interface KeyValueOutputs extends KeyValueInputs {
   readonly tenant: string;
   readonly type: KeyValueType;
-  readonly revision?: number;
 }
 
 interface KvDetail { type: KeyValueType; value: unknown; revision?: number; updated?: string }
@@ -119,7 +121,7 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
       ...(props?.ttl !== undefined ? { ttl: props.ttl } : {}),
       ...(props?.description !== undefined ? { description: props.description } : {}),
     };
-    return { id, props: { ...inputs, tenant, type: current.type ?? entry.type, revision: entry.revision }, inputs: inputs as KeyValueOutputs }; // Pulumi types read inputs as outputs
+    return { id, props: { ...inputs, tenant, type: current.type ?? entry.type }, inputs: inputs as KeyValueOutputs }; // Pulumi types read inputs as outputs
   },
 
   async update(_id: string, _olds: KeyValueOutputs, news: KeyValueInputs) {
@@ -138,7 +140,7 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
   },
 });
 
-/** Writes an entry (idempotent PUT) and reads back its revision. */
+/** Writes an entry: one idempotent PUT. */
 async function writeEntry(inputs: KeyValueInputs): Promise<KeyValueOutputs> {
   const conn = resolveConnection(inputs.connection);
   const checked = checkKeyValue('value', inputs.value, inputs.type);
@@ -153,8 +155,7 @@ async function writeEntry(inputs: KeyValueInputs): Promise<KeyValueOutputs> {
     contentType: 'text/plain',
     headers,
   });
-  const stored = await readEntry(inputs.connection, conn.tenant, inputs.namespace, inputs.key);
-  return { ...inputs, tenant: conn.tenant, type: checked.type, ...(stored?.revision !== undefined ? { revision: stored.revision } : {}) };
+  return { ...inputs, tenant: conn.tenant, type: checked.type };
 }
 
 async function readEntry(connection: KestraConnection | undefined, tenant: string, namespace: string, key: string): Promise<KvDetail | undefined> {
@@ -208,8 +209,6 @@ export class KeyValue extends pulumi.dynamic.Resource {
   public readonly type!: pulumi.Output<KeyValueType>;
   /** The tenant the entry lives in. */
   public readonly tenant!: pulumi.Output<string>;
-  /** Kestra's revision of the entry. */
-  public readonly revision!: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: KeyValueArgs, opts?: pulumi.CustomResourceOptions) {
     super(keyValueProvider, name, {
@@ -221,7 +220,6 @@ export class KeyValue extends pulumi.dynamic.Resource {
       ttl: args.ttl,
       description: args.description,
       tenant: undefined,
-      revision: undefined,
     }, {
       ...opts, additionalSecretOutputs: [...opts?.additionalSecretOutputs ?? [], ...CONNECTION_SECRET_OUTPUTS, 'value'],
     }, 'kestra', 'KeyValue');
