@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
@@ -10,7 +11,15 @@ export { parseMultipart } from './kestra-api-support';
 // K/V entries and namespace files with Kestra's answers, every request checked against the
 // OpenAPI subset in test/fixtures/kestra-api, and configurable latency and faults.
 
-const SPEC = path.join(__dirname, '..', 'fixtures', 'kestra-api', 'openapi-subset.yml');
+// Found from the package root, so the server also runs compiled (the benchmarks run it from bench/out/).
+const SPEC = path.join(packageRoot(__dirname), 'test', 'fixtures', 'kestra-api', 'openapi-subset.yml');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /** A fault for the next `times` requests of one operation (by operationId, e.g. `createFlow`). */
 export interface FaultRule {

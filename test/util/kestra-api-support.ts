@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as jsYaml from 'js-yaml';
 import type { OpenAPIBackend } from 'openapi-backend';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 
 // Support for the loopback Kestra API (kestra-api-server.ts): loading the OpenAPI contract, and
 // how Kestra reads what it receives (flow identity, validate verdicts, K/V typing, durations, multipart).
@@ -23,17 +24,23 @@ export async function loadContract(specPath: string): Promise<OpenAPIBackend> {
 }
 
 /**
- * openapi-backend 5.16+ imports @apidevtools/json-schema-ref-parser 16, an ES module: plain Node
- * 20.19+ can `require` it, Jest's module loader (before Node 24.9) cannot. The server never needs
- * it: the spec is parsed here and dereferenced with openapi-backend's synchronous `quick` path,
- * so under Jest the import is replaced by a stub that fails loudly if it is ever called.
+ * openapi-backend 5.16+ imports @apidevtools/json-schema-ref-parser 16, built for Node 22: Jest's
+ * module loader (before Node 24.9) cannot load it, and on plain Node 20 its `parse` of an object
+ * does not return the document. The server never needs it: the spec is parsed here and
+ * dereferenced with openapi-backend's synchronous `quick` path, so the import is replaced (Jest's
+ * registry under Jest, the require cache elsewhere, e.g. in the benchmarks) by a stub whose `parse`
+ * is the identity for an object and that fails loudly if anything else is ever called.
  */
 function loadOpenApiBackend(): typeof import('openapi-backend') {
+  const unused = (): never => { throw new Error('json-schema-ref-parser is not used by the loopback Kestra API'); };
+  // openapi-backend always `parse`s its input; for an object that is the identity
+  const parse = async (document: unknown): Promise<unknown> => (typeof document === 'object' ? document : unused());
+  const stub = { __esModule: true, default: { dereference: unused, parse, resolve: unused } };
   if (typeof jest !== 'undefined') {
-    const unused = (): never => { throw new Error('json-schema-ref-parser is not available under Jest on Node < 24.9'); };
-    // openapi-backend always `parse`s its input; for an object that is the identity
-    const parse = async (document: unknown): Promise<unknown> => (typeof document === 'object' ? document : unused());
-    jest.doMock('@apidevtools/json-schema-ref-parser', () => ({ __esModule: true, default: { dereference: unused, parse, resolve: unused } }));
+    jest.doMock('@apidevtools/json-schema-ref-parser', () => stub);
+  } else {
+    const resolved = require.resolve('@apidevtools/json-schema-ref-parser', { paths: [require.resolve('openapi-backend')] });
+    require.cache[resolved] = { id: resolved, filename: resolved, loaded: true, exports: stub } as unknown as NodeJS.Module;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('openapi-backend');
@@ -56,19 +63,32 @@ function scalarExplodeDropped(definition: any): any {
 }
 
 
+/**
+ * The documents of a YAML text, or `undefined` when it does not parse (duplicate keys included).
+ * js-yaml rather than the `yaml` library: the server is single-threaded, and its parsing time would
+ * otherwise show up in the benchmarks as if it were the client's.
+ */
+function loadDocuments(text: string): unknown[] | undefined {
+  try {
+    return jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The id and namespace of a flow source, or why Kestra would reject it. */
 export function flowIdentity(source: string): { id: string; namespace: string } | { error: string } {
-  const [doc] = parseAllDocuments(source) as ReturnType<typeof parseAllDocuments> & unknown[];
-  if (!doc || !('errors' in doc) || doc.errors.length > 0) return { error: 'flow: invalid YAML' };
-  const json = doc.toJS() as Record<string, unknown> | null;
+  const docs = loadDocuments(source);
+  if (!docs || docs.length === 0) return { error: 'flow: invalid YAML' };
+  const json = docs[0] as Record<string, unknown> | null;
   if (!json || typeof json.id !== 'string' || typeof json.namespace !== 'string') return { error: 'flow: id and namespace are required' };
   return { id: json.id, namespace: json.namespace };
 }
 
 /** Kestra's validate endpoint: one entry per YAML document; constraints for what Kestra rejects. */
 export function validateFlows(text: string): Array<Record<string, unknown>> {
-  return (parseAllDocuments(text) as unknown as Array<{ errors: unknown[]; toJS(): unknown }>).map((doc, index) => {
-    const flow = (doc.errors.length === 0 ? doc.toJS() : null) as Record<string, unknown> | null;
+  return (loadDocuments(text) ?? [null]).map((doc, index) => {
+    const flow = (doc !== null && typeof doc === 'object' ? doc : null) as Record<string, unknown> | null;
     const tasks = flow?.tasks;
     // Kestra resolves every task type against its plugins; a bare class name never resolves
     const unknownType = Array.isArray(tasks) ? tasks.findIndex((t) => !String((t as { type?: unknown }).type).includes('.')) : -1;
