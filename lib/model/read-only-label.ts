@@ -89,10 +89,10 @@ function lineEdit(source: string, document: Record<string, unknown>): string | u
  */
 function lineEditIsProvable(source: string): boolean {
   if (!source.endsWith('\n') || /[|>][1-9]?\+/.test(source)) return false;
-  const lines = source.split('\n');
-  const firstContent = lines.find((line) => line.trim() !== '' && !line.trimStart().startsWith('#') && !/^---\s*$/.test(line));
-  if (firstContent === undefined || /^\s/.test(firstContent)) return false;
-  for (const line of lines) {
+  // The first line that is not blank, a comment or `---` must start at column 0.
+  if (!/^(?:(?:[ \t]*(?:#[^\n]*)?|---[ \t]*)\n)*[^\s#]/.test(source)) return false;
+  // Only lines holding a quote can open a quoted scalar that spans lines.
+  for (const [line] of source.matchAll(/^[^\n]*["'][^\n]*$/gm)) {
     if (line.trimStart().startsWith('#')) continue;
     if ((line.replace(/\\./g, '').split('"').length - 1) % 2 === 1) return false;
     if (/(?:^|[\s:,[{-])'/.test(line) && (line.replace(/''/g, '').split("'").length - 1) % 2 === 1) return false;
