@@ -1,0 +1,90 @@
+/**
+ * Suite 1, synth at scale: the default platform + operator + N flows, N K/V entries and
+ * N namespace files, synthesized to YAML in one process, against a floor of the same number
+ * of plain cdk8s ApiObjects with the same bodies synthesized by the same process.
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { median, mib, ms, ratio, table, verdict } from './stats';
+
+export interface SynthRun {
+  readonly n: number;
+  readonly order: string;
+  readonly libraryMs: number;
+  readonly floorMs: number;
+  readonly flowParseMs: number;
+  readonly maxRssBytes: number;
+  readonly objects: number;
+  readonly yamlBytes: number;
+}
+
+export interface SynthPoint {
+  readonly n: number;
+  readonly objects: number;
+  readonly yamlBytes: number;
+  readonly libraryMs: number;
+  readonly floorMs: number;
+  /** Median of the per-run library/floor ratios (each run compares like with like). */
+  readonly ratio: number;
+  /** Median time to parse every flow source once, the part of validation no implementation can skip. */
+  readonly flowParseMs: number;
+  /** Median of the per-run (library − flow parse) / floor ratios. */
+  readonly ratioWithoutParse: number;
+  readonly maxRssBytes: number;
+  readonly runs: number;
+}
+
+function runWorker(n: number, order: string): SynthRun {
+  const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'synth-worker.js'), String(n), order], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as SynthRun;
+}
+
+export function measureSynth(n: number, runs: number): SynthPoint {
+  const samples: SynthRun[] = [];
+  // Alternate which half runs first so JIT warm-up favours neither side.
+  for (let i = 0; i < runs; i++) samples.push(runWorker(n, i % 2 === 0 ? 'library-first' : 'floor-first'));
+  // Peak memory comes from library-first runs only: their high-water mark is taken before the floor exists.
+  const rss = samples.filter((s) => s.order === 'library-first').map((s) => s.maxRssBytes);
+  return {
+    n,
+    objects: samples[0].objects,
+    yamlBytes: samples[0].yamlBytes,
+    libraryMs: median(samples.map((s) => s.libraryMs)),
+    floorMs: median(samples.map((s) => s.floorMs)),
+    ratio: median(samples.map((s) => s.libraryMs / s.floorMs)),
+    flowParseMs: median(samples.map((s) => s.flowParseMs)),
+    ratioWithoutParse: median(samples.map((s) => (s.libraryMs - s.flowParseMs) / s.floorMs)),
+    maxRssBytes: median(rss),
+    runs,
+  };
+}
+
+export const SYNTH_TARGETS = {
+  ratioAt1000: 1.5,
+  scale5000Over1000: 5.5,
+  peakRssAt5000Bytes: 500 * 1024 * 1024,
+};
+
+export function synthTable(points: readonly SynthPoint[]): { markdown: string; verdicts: string[] } {
+  const byN = new Map(points.map((p) => [p.n, p]));
+  const rows = [['N', 'objects', 'YAML', 'library', 'floor', 'library / floor', 'parsing N flows', '(library − parsing) / floor', 'peak RSS', 'runs']];
+  for (const p of points) {
+    rows.push([String(p.n), String(p.objects), mib(p.yamlBytes), ms(p.libraryMs), ms(p.floorMs), ratio(p.ratio),
+      ms(p.flowParseMs), ratio(p.ratioWithoutParse), mib(p.maxRssBytes), String(p.runs)]);
+  }
+  const verdicts: string[] = [];
+  const at1000 = byN.get(1000);
+  const at5000 = byN.get(5000);
+  if (at1000) {
+    verdicts.push(`N = 1,000 at most ${SYNTH_TARGETS.ratioAt1000}× the floor: ${ratio(at1000.ratio)} — ${verdict(at1000.ratio <= SYNTH_TARGETS.ratioAt1000)}`);
+  }
+  if (at1000 && at5000) {
+    const scale = at5000.libraryMs / at1000.libraryMs;
+    verdicts.push(`N = 5,000 at most ${SYNTH_TARGETS.scale5000Over1000}× the time of N = 1,000: ${ratio(scale)} — ${verdict(scale <= SYNTH_TARGETS.scale5000Over1000)}`);
+    verdicts.push(`peak memory at N = 5,000 under ${mib(SYNTH_TARGETS.peakRssAt5000Bytes)}: ${mib(at5000.maxRssBytes)} — ${verdict(at5000.maxRssBytes < SYNTH_TARGETS.peakRssAt5000Bytes)}`);
+  }
+  return { markdown: table(rows), verdicts };
+}
