@@ -13,15 +13,16 @@ import { KestraValidationError } from '../common/errors';
 export const MAX_OBJECT_BYTES = 1024 * 1024;
 
 // One registry of Kestra identities per construct tree (per cdk8s App), to catch two resources
-// that would fight over the same Kestra object.
-const registries = new WeakMap<IConstruct, Map<string, IConstruct>>();
+// that would fight over the same Kestra object. It records where each claim came from.
+const registries = new WeakMap<IConstruct, Map<string, { scope: IConstruct; id: string }>>();
 
 /**
- * Records that `construct` manages the Kestra object `identity` of kind `kind`; throws when
- * another construct of the same app already does, naming both construct paths.
+ * Records that the construct about to be created as `id` under `scope` manages the Kestra object
+ * `identity` of kind `kind`; throws when another construct of the same app already does, naming both
+ * construct paths. Called before the construct exists, so a refused one never enters the tree.
  */
-export function claimKestraIdentity(construct: IConstruct, kind: string, identity: Record<string, string | undefined>): void {
-  const root = construct.node.root;
+export function claimKestraIdentity(scope: IConstruct, id: string, kind: string, identity: Record<string, string | undefined>): void {
+  const root = scope.node.root;
   let registry = registries.get(root);
   if (!registry) {
     registry = new Map();
@@ -32,10 +33,14 @@ export function claimKestraIdentity(construct: IConstruct, kind: string, identit
   const owner = registry.get(key);
   if (owner !== undefined) {
     const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
-    throw new KestraValidationError(construct.node.path, description,
-      `another ${kind} in this app already manages the same Kestra object (${owner.node.path}); each ${kind} must be declared once`);
+    throw new KestraValidationError(pathOf(scope, id), description,
+      `another ${kind} in this app already manages the same Kestra object (${pathOf(owner.scope, owner.id)}); each ${kind} must be declared once`);
   }
-  registry.set(key, construct);
+  registry.set(key, { scope, id });
+}
+
+function pathOf(scope: IConstruct, id: string): string {
+  return scope.node.path ? `${scope.node.path}/${id}` : id;
 }
 
 // What rendering may add to the body a resource was given (apiVersion, kind, chart labels...).
@@ -43,13 +48,15 @@ export function claimKestraIdentity(construct: IConstruct, kind: string, identit
 const RENDERING_MARGIN_BYTES = 64 * 1024;
 
 /**
- * Throws when the rendered object would be too large for the Kubernetes API ({@link MAX_OBJECT_BYTES}).
+ * Throws, removing the object from the tree, when the rendered object would be too large for the Kubernetes API ({@link MAX_OBJECT_BYTES}).
  * `body` is what the resource passed to its ApiObject; only a body near the limit is rendered to be measured exactly.
  */
 export function checkObjectSize(field: string, apiObject: ApiObject, body: object, what: string): void {
   if (jsonUpperBound(body) < MAX_OBJECT_BYTES - RENDERING_MARGIN_BYTES) return;
   const bytes = Buffer.byteLength(JSON.stringify(apiObject.toJson()), 'utf8');
   if (bytes > MAX_OBJECT_BYTES) {
+    // Only a rendered object can be measured exactly; take it out again so no oversized object is synthesized.
+    apiObject.node.scope?.node.tryRemoveChild(apiObject.node.id);
     throw new KestraValidationError(field, `${what} (${bytes} bytes serialized)`,
       `is larger than ${MAX_OBJECT_BYTES} bytes (1 MiB), the most a Kubernetes object can safely hold; split it or ship it another way`);
   }

@@ -48,7 +48,7 @@ export interface KestraKeyValueProps {
  * custom resource. The value's type is inferred or checked at synth, and always written to the
  * spec so that the operator stores "42" given as a string as a STRING, not a NUMBER.
  */
-export class KestraKeyValue extends Construct {
+export class KestraKeyValue extends KestraKeyValueObject {
   /** The Kestra namespace of the entry. */
   public readonly namespace: string;
   /** The key. */
@@ -59,38 +59,32 @@ export class KestraKeyValue extends Construct {
   public readonly valueText: string;
   /** The Kestra tenant, when one was given. */
   public readonly tenant?: string;
-  /** The Kubernetes name of the `KestraKeyValue` object. */
-  public readonly name: string;
-  /** The `KestraKeyValue` custom resource. */
-  public readonly apiObject: KestraKeyValueObject;
+  /** The `KestraKeyValue` custom resource: this construct itself (see `KestraFlow.apiObject`). */
+  public get apiObject(): KestraKeyValueObject {
+    return this;
+  }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
-    super(scope, id);
-    this.namespace = validateNamespace('namespace', props.namespace);
-    this.key = validateKvKey('key', props.key);
+    const namespace = validateNamespace('namespace', props.namespace);
+    const key = validateKvKey('key', props.key);
     const checked = checkKeyValue('value', props.value, props.type);
-    this.type = checked.type;
-    this.valueText = keyValueSpecText(checked);
+    const valueText = keyValueSpecText(checked);
     if (props.ttl !== undefined) validateTtl(props.ttl);
-    this.tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+    const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
     if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    claimKestraIdentity(this, 'KestraKeyValue', { tenant: this.tenant, namespace: this.namespace, key: this.key });
-
-    this.name = props.metadata?.name
-      ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.key] : [this.namespace, this.key]);
+    const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
     const body = {
-      metadata: { ...props.metadata, name: this.name },
-      spec: {
-        namespace: this.namespace,
-        key: this.key,
-        value: this.valueText,
-        type: this.type as KestraKeyValueSpecType,
-        ttl: props.ttl,
-        tenant: this.tenant,
-      },
+      metadata: { ...props.metadata, name },
+      spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
     };
-    this.apiObject = new KestraKeyValueObject(this, 'Resource', body);
-    checkObjectSize('value', this.apiObject, body, `key ${this.key}`);
+    claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key });
+    super(scope, id, body);
+    this.namespace = namespace;
+    this.key = key;
+    this.type = checked.type;
+    this.valueText = valueText;
+    this.tenant = tenant;
+    checkObjectSize('value', this, body, `key ${key}`);
   }
 }
 

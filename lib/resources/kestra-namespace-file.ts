@@ -43,7 +43,7 @@ export interface KestraNamespaceFileProps extends KestraNamespaceFileOptions {
  * A file of a Kestra namespace (a script, a SQL query, a template) uploaded by the Kestra operator
  * from a `KestraNamespaceFile` custom resource.
  */
-export class KestraNamespaceFile extends Construct {
+export class KestraNamespaceFile extends KestraNamespaceFileObject {
   /**
    * Declares a namespace file from a local file.
    * @param filename path in the namespace; defaults to the file's base name
@@ -62,29 +62,30 @@ export class KestraNamespaceFile extends Construct {
   public readonly filename: string;
   /** The Kestra tenant, when one was given. */
   public readonly tenant?: string;
-  /** The Kubernetes name of the `KestraNamespaceFile` object. */
-  public readonly name: string;
-  /** The `KestraNamespaceFile` custom resource. */
-  public readonly apiObject: KestraNamespaceFileObject;
+  /** The `KestraNamespaceFile` custom resource: this construct itself (see `KestraFlow.apiObject`). */
+  public get apiObject(): KestraNamespaceFileObject {
+    return this;
+  }
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
-    super(scope, id);
-    this.namespace = validateNamespace('namespace', props.namespace);
-    this.path = normalizeNamespaceFilePath('filename', props.filename);
-    this.filename = this.path.slice(1);
-    this.tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+    const namespace = validateNamespace('namespace', props.namespace);
+    const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
+    const filename = canonicalPath.slice(1);
+    const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
     if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const content = contentText(props.content, this.path);
-    claimKestraIdentity(this, 'KestraNamespaceFile', { tenant: this.tenant, namespace: this.namespace, path: this.path });
-
-    this.name = props.metadata?.name
-      ?? kubernetesObjectName(this.tenant ? [this.tenant, this.namespace, this.filename] : [this.namespace, this.filename]);
+    const content = contentText(props.content, canonicalPath);
+    const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, filename] : [namespace, filename]);
     const body = {
-      metadata: { ...props.metadata, name: this.name },
-      spec: { namespace: this.namespace, filename: this.filename, content, tenant: this.tenant },
+      metadata: { ...props.metadata, name },
+      spec: { namespace, filename, content, tenant },
     };
-    this.apiObject = new KestraNamespaceFileObject(this, 'Resource', body);
-    checkObjectSize('content', this.apiObject, body, this.path);
+    claimKestraIdentity(scope, id, 'KestraNamespaceFile', { tenant, namespace, path: canonicalPath });
+    super(scope, id, body);
+    this.namespace = namespace;
+    this.path = canonicalPath;
+    this.filename = filename;
+    this.tenant = tenant;
+    checkObjectSize('content', this, body, canonicalPath);
   }
 }
 

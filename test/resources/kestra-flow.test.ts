@@ -63,6 +63,16 @@ describe('KestraFlow', () => {
       .toThrow(/^Invalid source: "big\.yaml \(\d+ bytes serialized\)": is larger than 1048576 bytes \(1 MiB\)/);
   });
 
+  test('a refused flow leaves nothing behind: the chart still synthesizes without it', () => {
+    const chart = newChart();
+    new KestraFlow(chart, 'first', { source: SOURCE });
+    expect(() => new KestraFlow(chart, 'again', { source: SOURCE })).toThrow(/already manages/);
+    const big = `${SOURCE}    description: "${'x'.repeat(1024 * 1024)}"\n`;
+    expect(() => new KestraFlow(chart, 'big', { source: big.replace('id: hello', 'id: big') })).toThrow(/larger than/);
+    expect(chart.node.children.map((c) => c.node.id)).toEqual(['first']);
+    expect(synthChecked(chart).filter((o) => o.kind === 'KestraFlow')).toHaveLength(1);
+  });
+
   test('fromFile names the file in errors and loads valid files', () => {
     const chart = newChart();
     const flow = KestraFlow.fromFile(chart, 'minimal', path.join(FIXTURES, 'flows', 'valid', 'minimal.yaml'));
