@@ -9,6 +9,7 @@ import {
   checkOperatorsApart, validateOperatorConnection, validateOperatorImage, validateOperatorNames, validateWatchNamespaces,
 } from './operator-validation';
 import { IKestraApiEndpoint, KestraValidationError, ResourceRequirements, renderResources, validatePositiveInteger } from '../common';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/pod-security';
 
 /** Properties of {@link KestraOperator}. */
 export interface KestraOperatorProps {
@@ -76,6 +77,8 @@ export interface KestraOperatorProps {
 
 const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 const HTTP_PORT = 8080;
+// The operator image's non-root user.
+const OPERATOR_UID = 1000;
 
 /**
  * The Kestra Kubernetes operator: reconciles `KestraFlow`, `KestraKeyValue` and
@@ -168,13 +171,7 @@ export class KestraOperator extends Construct {
             // The operator watches its custom resources through the Kubernetes API.
             automountServiceAccountToken: true,
             imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: 1000,
-              runAsGroup: 1000,
-              fsGroup: 1000,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(OPERATOR_UID),
             containers: [{
               name: 'operator',
               image: this.image,
@@ -188,14 +185,7 @@ export class KestraOperator extends Construct {
                 requests: quantities(resources.requests),
                 limits: quantities(resources.limits),
               },
-              securityContext: {
-                runAsNonRoot: true,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: restrictedContainerSecurityContext(undefined),
               // The root filesystem is read-only; the JVM and Quarkus still need a scratch /tmp.
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
