@@ -1,6 +1,6 @@
-import { serializeAndLoad, SerializedProvider } from './serialized-provider';
+import { SerializedProvider, useSerializedProvider } from './serialized-provider';
 import { flowProvider } from '../../lib/pulumi/provider';
-import { KestraApiServer } from '../util/kestra-api-server';
+import type { KestraApiServer } from '../util/kestra-api-server';
 
 const SOURCE = `id: hello
 namespace: company.team
@@ -25,17 +25,7 @@ let server: KestraApiServer;
 let provider: SerializedProvider;
 let connection: { url: string; retry: { baseDelayMs: number } };
 
-beforeAll(async () => {
-  provider = await serializeAndLoad(flowProvider);
-});
-beforeEach(async () => {
-  server = await KestraApiServer.start();
-  connection = { url: server.url, retry: { baseDelayMs: 1 } };
-});
-afterEach(async () => {
-  expect(server.contractViolations).toEqual([]);
-  await server.close();
-});
+useSerializedProvider(flowProvider, (harness) => ({ provider, server, connection } = harness));
 
 async function createHello(source = SOURCE): Promise<{ id: string; outs: any }> {
   const { inputs, failures } = await provider.check({}, { connection, source });

@@ -1,22 +1,12 @@
-import { serializeAndLoad, SerializedProvider } from './serialized-provider';
+import { SerializedProvider, useSerializedProvider } from './serialized-provider';
 import { keyValueProvider } from '../../lib/pulumi/provider';
-import { KestraApiServer } from '../util/kestra-api-server';
+import type { KestraApiServer } from '../util/kestra-api-server';
 
 let server: KestraApiServer;
 let provider: SerializedProvider;
 let connection: { url: string; retry: { baseDelayMs: number } };
 
-beforeAll(async () => {
-  provider = await serializeAndLoad(keyValueProvider);
-});
-beforeEach(async () => {
-  server = await KestraApiServer.start();
-  connection = { url: server.url, retry: { baseDelayMs: 1 } };
-});
-afterEach(async () => {
-  expect(server.contractViolations).toEqual([]);
-  await server.close();
-});
+useSerializedProvider(keyValueProvider, (harness) => ({ provider, server, connection } = harness));
 
 async function createEntry(news: Record<string, unknown>): Promise<{ id: string; outs: any }> {
   const { inputs, failures } = await provider.check({}, { connection, namespace: 'company.team', ...news });

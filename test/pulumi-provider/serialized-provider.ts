@@ -2,6 +2,7 @@ import { createRequire } from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
 import * as pulumi from '@pulumi/pulumi';
+import { KestraApiServer } from '../util/kestra-api-server';
 
 /** A provider as the engine runs it: loaded from its serialized text, plain JSON in and out. */
 export interface SerializedProvider {
@@ -67,4 +68,33 @@ export async function serializeAndLoad(provider: pulumi.dynamic.ResourceProvider
     update: (id, olds, news) => call('update', id, olds, news),
     delete: async (id, props) => { await call('delete', id, props); },
   };
+}
+
+/** What a provider test works with: the serialized provider and this test's loopback Kestra API. */
+export interface ProviderHarness {
+  provider: SerializedProvider;
+  server: KestraApiServer;
+  connection: { url: string; retry: { baseDelayMs: number } };
+}
+
+/**
+ * Registers the jest hooks every provider suite needs: `provider` serialized once, a fresh
+ * loopback Kestra API per test (fast retries), and after each test a check that no request
+ * broke the OpenAPI contract. `bind` receives the harness whenever it changes.
+ */
+export function useSerializedProvider(provider: pulumi.dynamic.ResourceProvider, bind: (harness: ProviderHarness) => void): void {
+  const harness = {} as ProviderHarness;
+  beforeAll(async () => {
+    harness.provider = await serializeAndLoad(provider);
+    bind(harness);
+  });
+  beforeEach(async () => {
+    harness.server = await KestraApiServer.start();
+    harness.connection = { url: harness.server.url, retry: { baseDelayMs: 1 } };
+    bind(harness);
+  });
+  afterEach(async () => {
+    expect(harness.server.contractViolations).toEqual([]);
+    await harness.server.close();
+  });
 }
