@@ -57,6 +57,9 @@ const project = new typescript.TypeScriptProject({
     tsconfigPath: './tsconfig.dev.json',
   },
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript 4 depend on native resolvers whose per-platform
+    // binaries this registry lacks, so `npm ci` rejects the lock file; these versions are pure JS.
+    jestVersion: '^29',
     jestConfig: {
       testTimeout: 60_000,
     },
@@ -107,6 +110,9 @@ project.package.addField('peerDependenciesMeta', {
 
 // Fixtures are compared byte for byte (line endings included): store them verbatim.
 project.gitattributes.addAttributes('/test/fixtures/**', '-text');
+
+// Replaces projen's ^4, which depends on a native resolver (see jestVersion above).
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 new JsonFile(project, 'tsconfig.jest.json', {
   obj: { extends: './tsconfig.dev.json', compilerOptions: { isolatedModules: true } },
