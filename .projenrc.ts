@@ -87,7 +87,7 @@ const project = new typescript.TypeScriptProject({
       esModuleInterop: true,
       skipLibCheck: true,
     },
-    include: ['examples/**/*.ts', 'bench/**/*.ts'],
+    include: ['examples/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     exclude: ['dist', 'cdk.out', 'bench/out'],
   },
   gitignore: ['/cdk.out', '*.k8s.yaml', '/bench/out'],
