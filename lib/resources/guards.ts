@@ -76,3 +76,12 @@ function jsonUpperBound(value: unknown): number {
   }
   return 32;
 }
+
+/**
+ * The object as cdk8s renders any `ApiObject`. The typed resources build their body in wire form
+ * (the CRDs' field names), so the generated L1 class's key-by-key copy in its own `toJson` is
+ * redundant: skipping it cut a fifth of synth time with thousands of resources.
+ */
+export function renderWireForm(apiObject: ApiObject): any {
+  return ApiObject.prototype.toJson.call(apiObject);
+}

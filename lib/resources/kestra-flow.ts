@@ -6,7 +6,7 @@ import { validateDnsSubdomain } from '../common/validation';
 import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
 import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
-import { checkObjectSize, claimKestraIdentity } from './guards';
+import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
 
 /** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
@@ -80,6 +80,11 @@ export class KestraFlow extends KestraFlowObject {
    */
   public get apiObject(): KestraFlowObject {
     return this;
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 
   constructor(scope: Construct, id: string, props: KestraFlowProps) {

@@ -6,7 +6,7 @@ import { KestraKeyValue as KestraKeyValueObject, KestraKeyValueSpecType } from '
 import {
   checkKeyValue, KeyValueInput, KeyValueType, keyValueSpecText, validateIsoDuration, validateKvKey, validateNamespace, validateTenant,
 } from '../model';
-import { checkObjectSize, claimKestraIdentity } from './guards';
+import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
 
 /** Properties of a {@link KestraKeyValue}. */
@@ -62,6 +62,11 @@ export class KestraKeyValue extends KestraKeyValueObject {
   /** The `KestraKeyValue` custom resource: this construct itself (see `KestraFlow.apiObject`). */
   public get apiObject(): KestraKeyValueObject {
     return this;
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {

@@ -6,7 +6,7 @@ import { validateDnsSubdomain } from '../common/validation';
 import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/model.kestra.io';
 import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
-import { checkObjectSize, claimKestraIdentity } from './guards';
+import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
 
 /** Options shared by every way of declaring a namespace file. */
@@ -65,6 +65,11 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
   /** The `KestraNamespaceFile` custom resource: this construct itself (see `KestraFlow.apiObject`). */
   public get apiObject(): KestraNamespaceFileObject {
     return this;
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
