@@ -82,11 +82,6 @@ export class KestraFlow extends KestraFlowObject {
     return this;
   }
 
-  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
-  public override toJson(): any {
-    return renderWireForm(this);
-  }
-
   constructor(scope: Construct, id: string, props: KestraFlowProps) {
     const origin = props.sourceName ?? 'flow source';
     if (typeof props.source !== 'string') {
@@ -116,5 +111,10 @@ export class KestraFlow extends KestraFlowObject {
     this.tenant = props.tenant;
     this.source = source;
     checkObjectSize('source', this, body, origin);
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 }

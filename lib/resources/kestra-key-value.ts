@@ -64,11 +64,6 @@ export class KestraKeyValue extends KestraKeyValueObject {
     return this;
   }
 
-  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
-  public override toJson(): any {
-    return renderWireForm(this);
-  }
-
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
     const namespace = validateNamespace('namespace', props.namespace);
     const key = validateKvKey('key', props.key);
@@ -90,6 +85,11 @@ export class KestraKeyValue extends KestraKeyValueObject {
     this.valueText = valueText;
     this.tenant = tenant;
     checkObjectSize('value', this, body, `key ${key}`);
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 }
 

@@ -67,11 +67,6 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
     return this;
   }
 
-  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
-  public override toJson(): any {
-    return renderWireForm(this);
-  }
-
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
     const namespace = validateNamespace('namespace', props.namespace);
     const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
@@ -91,6 +86,11 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
     this.filename = filename;
     this.tenant = tenant;
     checkObjectSize('content', this, body, canonicalPath);
+  }
+
+  /** Renders the object; its body is already in wire form (see `renderWireForm`). */
+  public override toJson(): any {
+    return renderWireForm(this);
   }
 }
 
