@@ -91,13 +91,28 @@ function lineEditIsProvable(source: string): boolean {
   if (!source.endsWith('\n') || /[|>][1-9]?\+/.test(source)) return false;
   // The first line that is not blank, a comment or `---` must start at column 0.
   if (!/^(?:(?:[ \t]*(?:#[^\n]*)?|---[ \t]*)\n)*[^\s#]/.test(source)) return false;
-  // Only lines holding a quote can open a quoted scalar that spans lines.
-  for (const [line] of source.matchAll(/^[^\n]*["'][^\n]*$/gm)) {
-    if (line.trimStart().startsWith('#')) continue;
-    if ((line.replace(/\\./g, '').split('"').length - 1) % 2 === 1) return false;
-    if (/(?:^|[\s:,[{-])'/.test(line) && (line.replace(/''/g, '').split("'").length - 1) % 2 === 1) return false;
+  // Only lines holding a quote can open a quoted scalar that spans lines: jump from quote to quote.
+  for (let quote = nextQuote(source, 0); quote >= 0;) {
+    const lineStart = source.lastIndexOf('\n', quote) + 1;
+    const newline = source.indexOf('\n', quote);
+    const lineEnd = newline < 0 ? source.length : newline;
+    if (!lineIsBalanced(source.slice(lineStart, lineEnd))) return false;
+    quote = nextQuote(source, lineEnd);
   }
   return true;
+}
+
+function nextQuote(source: string, from: number): number {
+  const double = source.indexOf('"', from);
+  const single = source.indexOf("'", from);
+  return double < 0 ? single : single < 0 ? double : Math.min(double, single);
+}
+
+/** False when a line may leave a quoted scalar open (an odd number of quotes that can start one). */
+function lineIsBalanced(line: string): boolean {
+  if (line.trimStart().startsWith('#')) return true;
+  if ((line.replace(/\\./g, '').split('"').length - 1) % 2 === 1) return false;
+  return !(/(?:^|[\s:,[{-])'/.test(line) && (line.replace(/''/g, '').split("'").length - 1) % 2 === 1);
 }
 
 function parseSlow(source: string): unknown {

@@ -12,7 +12,20 @@ const HASH_LENGTH = 8;
  */
 export function kubernetesObjectName(parts: readonly string[]): string {
   const exact = parts.join('-');
-  let readable = exact.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  // One pass: lower-case, runs of anything outside [a-z0-9-] and of '-' become one '-', none at the ends.
+  let readable = '';
+  let pendingDash = false;
+  for (let i = 0; i < exact.length; i++) {
+    let code = exact.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (pendingDash && readable.length > 0) readable += '-';
+      pendingDash = false;
+      readable += String.fromCharCode(code);
+    } else {
+      pendingDash = true;
+    }
+  }
   if (readable === exact && readable.length <= MAX_OBJECT_NAME_LENGTH && parts.every((p) => p.length > 0 && !p.includes('-'))) {
     return readable;
   }
