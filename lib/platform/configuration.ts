@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { KestraValidationError, SecretKeyRef } from '../common';
 import { jsYamlLibrary } from '../common/lazy-modules';
+import { isPlainMapping } from '../model/flow-rules';
 
 /** Kestra configuration as a YAML-shaped object (what `application.yml` holds). */
 export type KestraConfiguration = { [key: string]: unknown };
@@ -22,16 +23,12 @@ export function placeholder(envName: string): string {
   return '${' + envName + '}';
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Merges `override` over `base`: objects merge key by key, anything else (arrays included) replaces. */
 export function deepMerge(base: KestraConfiguration, override: KestraConfiguration): KestraConfiguration {
   const out: KestraConfiguration = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    out[key] = isPlainMapping(current) && isPlainMapping(value) ? deepMerge(current, value) : value;
   }
   return out;
 }
@@ -39,7 +36,7 @@ export function deepMerge(base: KestraConfiguration, override: KestraConfigurati
 /** Checks the user's configuration overlay is a YAML-serialisable object. */
 export function validateConfiguration(field: string, configuration: KestraConfiguration | undefined): KestraConfiguration {
   if (configuration === undefined) return {};
-  if (!isPlainObject(configuration)) {
+  if (!isPlainMapping(configuration)) {
     throw new KestraValidationError(field, configuration, 'must be an object shaped like Kestra\'s application.yml');
   }
   try {

@@ -6,6 +6,7 @@ import {
   alreadyExistsError, checkFailure, withErrorMessages, connectionFingerprint, connectionForTenant, diffResult, isUnknown, splitImportId,
 } from './provider-support';
 import { validateIsoDuration } from '../../model/duration';
+import { canonicalJson } from '../../model/flow-canonical';
 import { validateKvKey, validateNamespace } from '../../model/identifiers';
 import { checkKeyValue, encodeKeyValueBody, KeyValueType } from '../../model/key-value';
 
@@ -183,15 +184,7 @@ function sameEntry(a: { value: unknown; type?: KeyValueType }, b: { value: unkno
   }
   if (left.type !== right.type) return false;
   if (left.type === 'DATETIME') return Date.parse(String(left.value)) === Date.parse(String(right.value));
-  return stableJson(left.value) === stableJson(right.value);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return canonicalJson(left.value) === canonicalJson(right.value);
 }
 
 /**
