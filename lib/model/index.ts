@@ -6,5 +6,6 @@ export * from './key-value';
 export * from './namespace-file-path';
 export * from './flow-rules';
 export * from './flow-source';
+export * from './flow-tasks';
 export * from './flow-canonical';
 export * from './read-only-label';
