@@ -34,7 +34,9 @@ const TASK_RUNNER_RULES = [
 ];
 // Names the construct sets on the Kestra container. KESTRA_CONFIGURATION would make the image's launcher overwrite
 // the configuration file and MICRONAUT_CONFIG_FILES (kestra-io/kestra gradle/jar/selfrun.sh).
-const OWNED_ENV = ['MICRONAUT_CONFIG_FILES', 'DOCKER_HOST', 'JAVA_OPTS', 'HOME', 'KESTRA_CONFIGURATION', 'KESTRA_CONFIGURATION_PATH'];
+const OWNED_ENV = ['MICRONAUT_CONFIG_FILES', 'DOCKER_HOST', 'JAVA_OPTS', 'HOME', 'KESTRA_CONFIGURATION', 'KESTRA_CONFIGURATION_PATH',
+  // Micronaut maps these onto kestra.variables.env-vars-prefix and redacted-env-vars (see flow-env.ts).
+  'KESTRA_VARIABLES_ENV_VARS_PREFIX', 'KESTRA_VARIABLES_REDACTED_ENV_VARS'];
 // A practical email check (Kestra refuses a basic-auth user name that is not an email address).
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
