@@ -44,7 +44,7 @@ export interface KestraComponentOptions {
   /**
    * Seconds Kubernetes waits after SIGTERM before killing the pod. Kestra lets running tasks finish for up to
    * `kestra.server.terminationGracePeriod` (5 minutes by default) before it stops.
-   * @default 360 for components that run tasks (standalone, workers); Kubernetes' default (30) for the others
+   * @default 360 for components that run tasks (standalone, workers); 30 (Kubernetes' default) for the others
    */
   readonly terminationGracePeriodSeconds?: number;
   /**
