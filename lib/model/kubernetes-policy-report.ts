@@ -1,6 +1,11 @@
 // The audit trail of the RBAC derived for flows' Kubernetes tasks: per ServiceAccount and namespace,
 // every rule granted and the flow/task that needs it. Pure: the CLI and the constructs share it.
-import { KubernetesAccessPlan, KubernetesPolicyRule } from './kubernetes-access-plan';
+import {
+  KubernetesAccessPlan, KubernetesClusterSelector, KubernetesPolicyRule, KubernetesTaskGrant, connectsTo, planKubernetesAccess,
+} from './kubernetes-access-plan';
+import { KestraValidationError } from '../common/errors';
+import { parseFlowSource } from './flow-source';
+import { kubernetesTasks } from './kubernetes-task-rules';
 
 /** Output format of {@link kubernetesPolicyReport}. */
 export type KubernetesPolicyReportFormat = 'text' | 'json';
@@ -76,10 +81,11 @@ function renderText(plan: KubernetesAccessPlan): string {
     }
   }
   if (plan.elsewhere.length > 0) {
-    lines.push('  not granted here (their connection targets another cluster):');
+    lines.push('  not granted here (the task talks to another cluster):');
     for (const task of plan.elsewhere) {
       const via = [...task.connection.secrets.map((s) => `secret ${s}`), ...(task.connection.masterUrl ? [task.connection.masterUrl] : [])];
-      lines.push(`    ${task.flow} ${task.taskId} [${shortType(task.type)}]${via.length ? ` via ${via.join(', ')}` : ''}`);
+      const target = task.connection.kind === 'in-cluster' ? " Kestra's own cluster" : via.length ? ` connection via ${via.join(', ')}` : ' its own connection';
+      lines.push(`    ${task.flow} ${task.taskId} [${shortType(task.type)}]:${target}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -87,4 +93,49 @@ function renderText(plan: KubernetesAccessPlan): string {
 
 function shortType(type: string): string {
   return type.replace(/^io\.kestra\.plugin\.kubernetes\./, '');
+}
+
+/** Input of {@link kubernetesPolicyReportForSources}: what the `report` command reads. */
+export interface KubernetesPolicyReportSources {
+  /** Flow sources (YAML) and where they come from (named in errors). */
+  readonly flows: ReadonlyArray<{ readonly source: string; readonly origin?: string }>;
+  /** The ServiceAccount of Kestra's task-running pods. */
+  readonly serviceAccount: { readonly name: string; readonly namespace: string };
+  /**
+   * Other clusters, each with the ServiceAccount its chart creates (default `kestra-flow-tasks` in `kestra`).
+   * @default - none
+   */
+  readonly clusters?: ReadonlyArray<KubernetesClusterSelector & { readonly serviceAccount?: { readonly name: string; readonly namespace: string } }>;
+  /**
+   * Explicit grants, as given to the constructs.
+   * @default - none
+   */
+  readonly grants?: readonly KubernetesTaskGrant[];
+}
+
+/**
+ * The report straight from flow files, without a cdk8s app: Kestra's own cluster first, then each
+ * other cluster. What `npx kestra-constructs report` prints for the Kubernetes tasks.
+ */
+export function kubernetesPolicyReportForSources(input: KubernetesPolicyReportSources, format: KubernetesPolicyReportFormat = 'text'): string {
+  const flows = input.flows.map(({ source, origin }) => {
+    const parsed = parseFlowSource(source, origin);
+    return { namespace: parsed.namespace, id: parsed.id, document: parsed.document };
+  });
+  // Each grant goes to the plan of the cluster its task talks to.
+  const refs = flows.flatMap((flow) => kubernetesTasks(flow).map((task) => task.ref));
+  const grantsFor = (cluster?: KubernetesClusterSelector) => (input.grants ?? []).filter((grant) =>
+    refs.some((ref) => ref.flow === grant.flow && ref.taskId === grant.taskId && connectsTo(ref.connection, cluster)));
+  (input.grants ?? []).forEach((grant, i) => {
+    if (!refs.some((ref) => ref.flow === grant.flow && ref.taskId === grant.taskId)) {
+      throw new KestraValidationError(`grants[${i}]`, `${grant.flow} ${grant.taskId}`, 'names no Kubernetes task of the flows');
+    }
+  });
+  const plans = [planKubernetesAccess({ flows, serviceAccount: input.serviceAccount, grants: grantsFor(undefined) })];
+  for (const cluster of input.clusters ?? []) {
+    plans.push(planKubernetesAccess({
+      flows, cluster, grants: grantsFor(cluster), serviceAccount: cluster.serviceAccount ?? { name: 'kestra-flow-tasks', namespace: 'kestra' },
+    }));
+  }
+  return kubernetesPolicyReport(plans, format);
 }
