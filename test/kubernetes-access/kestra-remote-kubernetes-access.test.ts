@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { KestraRemoteKubernetesAccess } from '../../lib/kubernetes-access';
 import { KestraFlow } from '../../lib/resources';
@@ -87,5 +89,13 @@ describe('KestraRemoteKubernetesAccess (a chart for another cluster)', () => {
       'kubectl --context home -n kestra create secret generic gpu-cluster --from-literal=token="$TOKEN" --from-literal=ca="$(printf %s "$CA" | base64 | tr -d \'\\n\')"',
     ]);
     expect(() => access.secretCommands({ remoteContext: 'gpu', kestraContext: 'home', kestraNamespace: 'kestra', secretName: 'Bad_Name' })).toThrow(/secretName/);
+  });
+
+  test('the README shows exactly the two commands secretCommands returns for its example', () => {
+    const { access } = remote();
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    for (const command of access.secretCommands({ remoteContext: 'gpu', kestraContext: 'home', kestraNamespace: 'kestra', secretName: 'gpu-cluster' })) {
+      expect(readme).toContain(`${command}\n`);
+    }
   });
 });

@@ -150,6 +150,24 @@ describe('kubectl tasks (kubectl/*.java over fabric8)', () => {
     });
   });
 
+  test('Apply with waitUntilReady also reads, lists and watches the named object (ResourceWaitService)', () => {
+    const task = `  - id: a
+    type: io.kestra.plugin.kubernetes.kubectl.Apply
+    namespace: shop
+    waitUntilReady: PT10M
+    spec: |
+      apiVersion: stable.example.com/v1
+      kind: Shirt
+      metadata: { name: blue }
+`;
+    expect(rules(task)).toEqual({
+      shop: [
+        { apiGroups: ['stable.example.com'], resources: ['shirts'], verbs: ['create'] },
+        { apiGroups: ['stable.example.com'], resources: ['shirts'], verbs: ['get', 'list', 'patch', 'watch'], resourceNames: ['blue'] },
+      ],
+    });
+  });
+
   test('rules of several tasks merge per namespace and resource; verbs with the same names share a rule', () => {
     const tasks = `  - id: patch
     type: io.kestra.plugin.kubernetes.kubectl.Patch
