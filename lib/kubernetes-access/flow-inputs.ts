@@ -14,9 +14,16 @@ export function flowInputs(field: string, flows: KubernetesAccessFlows): Kuberne
   const seen = new Set<KestraFlow>();
   const list: KestraFlow[] = [];
   flows.forEach((entry, i) => {
-    const members: readonly KestraFlow[] | undefined = entry instanceof KestraFlows ? entry.flows : entry instanceof KestraFlow ? [entry as KestraFlow] : undefined;
-    if (!members) throw new KestraValidationError(`${field}[${i}]`, typeof entry, 'must be a KestraFlow or a KestraFlows');
-    for (const flow of members) if (!seen.has(flow)) { seen.add(flow); list.push(flow); }
+    let members: readonly KestraFlow[];
+    if (entry instanceof KestraFlows) members = entry.flows;
+    else if (entry instanceof KestraFlow) members = [entry as KestraFlow];
+    else throw new KestraValidationError(`${field}[${i}]`, typeof entry, 'must be a KestraFlow or a KestraFlows');
+    for (const flow of members) {
+      if (!seen.has(flow)) {
+        seen.add(flow);
+        list.push(flow);
+      }
+    }
   });
   return list.map((flow) => ({ namespace: flow.namespace, id: flow.flowId, document: parseFlowSource(flow.source, flow.node.path).document }));
 }

@@ -39,16 +39,22 @@ export function renderPlanRbac(scope: Construct, plan: KubernetesAccessPlan, opt
       const metadata = { name: options.clusterRoleName, labels: options.labels };
       clusterRole = new ApiObject(scope, 'ClusterRole', { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata, rules } as any);
       clusterRoleBinding = new ApiObject(scope, 'ClusterRoleBinding', {
-        apiVersion: `${RBAC}/v1`, kind: 'ClusterRoleBinding', metadata,
-        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: options.clusterRoleName }, subjects: [subject],
+        apiVersion: `${RBAC}/v1`,
+        kind: 'ClusterRoleBinding',
+        metadata,
+        roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: options.clusterRoleName },
+        subjects: [subject],
       } as any);
       continue;
     }
     const metadata = { name: options.roleName, namespace: role.namespace, labels: options.labels };
     roles.push(new ApiObject(scope, `Role-${role.namespace}`, { apiVersion: `${RBAC}/v1`, kind: 'Role', metadata, rules } as any));
     roleBindings.push(new ApiObject(scope, `RoleBinding-${role.namespace}`, {
-      apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata,
-      roleRef: { apiGroup: RBAC, kind: 'Role', name: options.roleName }, subjects: [subject],
+      apiVersion: `${RBAC}/v1`,
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: options.roleName },
+      subjects: [subject],
     } as any));
   }
   return { roles, roleBindings, clusterRole, clusterRoleBinding };

@@ -1,11 +1,11 @@
 // Turns the permissions of a set of flows' Kubernetes tasks into one Role per namespace (and a
 // ClusterRole when a task targets cluster-scoped kinds), remembering which task needs each rule.
 // Pure data; the constructs in lib/kubernetes-access render it, the policy report prints it.
-import { KestraValidationError } from '../common/errors';
 import {
   KubernetesFlowInput, KubernetesPermission, KubernetesTaskAccess, KubernetesTaskConnection, KubernetesTaskRef,
   KubernetesVerb, deriveKubernetesPermissions, isExpression, kubernetesTasks,
 } from './kubernetes-task-rules';
+import { KestraValidationError } from '../common/errors';
 
 const VERBS: readonly KubernetesVerb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -262,7 +262,9 @@ function validateGrant(field: string, grant: KubernetesTaskGrant): { flow: strin
     }
     return {
       ...(rule.clusterScoped === true ? {} : { namespace: rule.namespace }),
-      apiGroup, resource: rule.resource, verbs: sortVerbs(rule.verbs),
+      apiGroup,
+      resource: rule.resource,
+      verbs: sortVerbs(rule.verbs),
       ...(rule.resourceNames ? { resourceNames: [...new Set(rule.resourceNames)].sort() } : {}),
       reason: 'granted explicitly',
     };

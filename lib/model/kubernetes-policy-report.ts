@@ -1,11 +1,11 @@
 // The audit trail of the RBAC derived for flows' Kubernetes tasks: per ServiceAccount and namespace,
 // every rule granted and the flow/task that needs it. Pure: the CLI and the constructs share it.
+import { parseFlowSource } from './flow-source';
 import {
   KubernetesAccessPlan, KubernetesClusterSelector, KubernetesPolicyRule, KubernetesTaskGrant, connectsTo, planKubernetesAccess,
 } from './kubernetes-access-plan';
-import { KestraValidationError } from '../common/errors';
-import { parseFlowSource } from './flow-source';
 import { kubernetesTasks } from './kubernetes-task-rules';
+import { KestraValidationError } from '../common/errors';
 
 /** Output format of {@link kubernetesPolicyReport}. */
 export type KubernetesPolicyReportFormat = 'text' | 'json';
@@ -23,11 +23,15 @@ export interface KubernetesPolicyReportJson {
       /** Namespace of the Role, or `null` for the cluster-wide ClusterRole. */
       readonly namespace: string | null;
       readonly rules: ReadonlyArray<KubernetesPolicyRule & {
-        readonly neededBy: ReadonlyArray<{ readonly flow: string; readonly task: string; readonly type: string; readonly verbs: string[]; readonly reason: string }>;
+        readonly neededBy: ReadonlyArray<{
+          readonly flow: string; readonly task: string; readonly type: string; readonly verbs: string[]; readonly reason: string;
+        }>;
       }>;
     }>;
     readonly explicitGrants: ReadonlyArray<{ readonly flow: string; readonly task: string }>;
-    readonly otherClusters: ReadonlyArray<{ readonly flow: string; readonly task: string; readonly secrets: readonly string[]; readonly masterUrl?: string }>;
+    readonly otherClusters: ReadonlyArray<{
+      readonly flow: string; readonly task: string; readonly secrets: readonly string[]; readonly masterUrl?: string;
+    }>;
   }>;
 }
 

@@ -5,11 +5,11 @@
 //   kestra-io/plugin-kubernetes-lib .../shared/services/{PodService,PodLogService}.java, shared/models/Connection.java;
 //   fabric8io/kubernetes-client HasMetadataOperation.java, OperationContext.java, RollingUpdater.java.
 import { parseAllDocuments } from 'yaml';
-import { KestraValidationError } from '../common/errors';
 import { isPlainMapping } from './flow-rules';
 import { formatPath } from './flow-source';
 import { FlowTask, flowTasks } from './flow-tasks';
 import { apiGroupOf, builtInKind, builtInResource, pluralizeKind } from './kubernetes-kinds';
+import { KestraValidationError } from '../common/errors';
 
 /** An RBAC verb this package may grant (never `*`). */
 export type KubernetesVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -90,7 +90,9 @@ export function isKubernetesTaskType(type: string): boolean {
 }
 
 /** Every Kubernetes task of the flows, with the permissions it needs. Throws on a task that cannot be derived. */
-export function kubernetesTaskAccess(flows: readonly KubernetesFlowInput[], skip: (task: KubernetesTaskRef) => boolean = () => false): KubernetesTaskAccess[] {
+export function kubernetesTaskAccess(
+  flows: readonly KubernetesFlowInput[], skip: (task: KubernetesTaskRef) => boolean = () => false,
+): KubernetesTaskAccess[] {
   return flows.flatMap((flow) => kubernetesTasks(flow).flatMap(({ ref, properties }) => {
     if (skip(ref)) return [];
     return [{ ...ref, permissions: deriveKubernetesPermissions(ref, properties) }];

@@ -35,7 +35,9 @@ tasks:
     spec: { containers: [{ name: a, image: busybox }] }
 `;
 
-function setup(kestraProps: ConstructorParameters<typeof Kestra>[2] = {}, sources = [ROTATE, BUILD], extra: Partial<ConstructorParameters<typeof KestraKubernetesAccess>[2]> = {}) {
+type AccessProps = ConstructorParameters<typeof KestraKubernetesAccess>[2];
+
+function setup(kestraProps: ConstructorParameters<typeof Kestra>[2] = {}, sources = [ROTATE, BUILD], extra: Partial<AccessProps> = {}) {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'kestra' });
   const kestra = new Kestra(chart, 'kestra', kestraProps);
   const flows = sources.map((source, i) => new KestraFlow(chart, `flow${i}`, { source }));
@@ -152,7 +154,10 @@ tasks:
     const json = JSON.parse(access.report('json'));
     expect(json.serviceAccounts[0].scopes.map((s: any) => s.namespace)).toEqual(['ci', 'payments']);
     expect(json.serviceAccounts[0].scopes[1].rules[1]).toEqual({
-      apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: ['api'],
+      apiGroups: ['apps'],
+      resources: ['deployments'],
+      verbs: ['get', 'patch'],
+      resourceNames: ['api'],
       neededBy: [{ flow: 'company.ops/rotate', task: 'restart', type: 'io.kestra.plugin.kubernetes.kubectl.Restart', verbs: ['get', 'patch'], reason: 'restarts deployments api' }],
     });
   });

@@ -1,7 +1,7 @@
+import { KestraValidationError } from '../../lib/common';
 import {
   KubernetesTaskDerivationError, parseFlowSource, planKubernetesAccess, pluralizeKind, KubernetesAccessPlanInput,
 } from '../../lib/model';
-import { KestraValidationError } from '../../lib/common';
 
 const SA = { name: 'kestra', namespace: 'kestra' };
 
