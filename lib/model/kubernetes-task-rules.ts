@@ -89,16 +89,6 @@ export function isKubernetesTaskType(type: string): boolean {
   return POD_CREATE.includes(type) || KUBECTL_TASKS.some((name) => type === KUBECTL + name);
 }
 
-/** Every Kubernetes task of the flows, with the permissions it needs. Throws on a task that cannot be derived. */
-export function kubernetesTaskAccess(
-  flows: readonly KubernetesFlowInput[], skip: (task: KubernetesTaskRef) => boolean = () => false,
-): KubernetesTaskAccess[] {
-  return flows.flatMap((flow) => kubernetesTasks(flow).flatMap(({ ref, properties }) => {
-    if (skip(ref)) return [];
-    return [{ ...ref, permissions: deriveKubernetesPermissions(ref, properties) }];
-  }));
-}
-
 /** The Kubernetes tasks of a flow, their flow-level plugin defaults applied. */
 export function kubernetesTasks(flow: KubernetesFlowInput): Array<{ ref: KubernetesTaskRef; properties: Readonly<Record<string, unknown>> }> {
   // A disabled task never runs (kestra-io/kestra core/.../models/tasks/Task.java `disabled`).
@@ -191,8 +181,9 @@ function podCreate(namespace: string, properties: Readonly<Record<string, unknow
     { namespace, apiGroup: '', resource: 'events', verbs: ['list'], reason: 'reports the events of a failed pod' },
   ];
   // inputFiles/outputFiles are copied through exec into the init-files/out-files containers
-  // (AbstractPod.uploadInputFiles/downloadOutputFiles, PodService.uploadMarker). The exec upgrade is a
-  // GET authorized as `create` on pods/exec since Kubernetes 1.30 and as `get` before.
+  // (AbstractPod.uploadInputFiles/downloadOutputFiles, PodService.uploadMarker). A WebSocket exec is
+  // a GET, authorized as `get`, and since Kubernetes 1.35 also as `create` (kubernetes/kubernetes#134577,
+  // AuthorizePodWebsocketUpgradeCreatePermission); a SPDY exec is a POST, authorized as `create`.
   if (properties.inputFiles !== undefined || properties.outputFiles !== undefined) {
     permissions.push({ namespace, apiGroup: '', resource: 'pods/exec', verbs: ['create', 'get'], reason: 'copies inputFiles/outputFiles through exec' });
   }

@@ -39,7 +39,7 @@ describe('PodCreate (core/PodCreate.java, AbstractPod.java, PodService/PodLogSer
     });
   });
 
-  test('inputFiles or outputFiles add exec (create for 1.30+ websockets, get before)', () => {
+  test('inputFiles or outputFiles add exec (get for WebSocket exec, create for SPDY and for WebSocket since 1.35)', () => {
     const withFiles = `${pod}    outputFiles: [model.bin]\n`;
     expect(rules(withFiles)['gpu-jobs']).toContainEqual(core('pods/exec', ['create', 'get']));
     expect(rules(withFiles)['gpu-jobs']).toHaveLength(4);
