@@ -157,7 +157,7 @@ export function isExpression(value: unknown): boolean {
 /** The permissions one Kubernetes task needs, from its properties (plugin defaults applied). */
 export function deriveKubernetesPermissions(ref: KubernetesTaskRef, properties: Readonly<Record<string, unknown>>): KubernetesPermission[] {
   // Every task renders `namespace`, default "default" (AbstractPod.java).
-  const namespace = literal(ref, properties, 'namespace', 'default');
+  const namespace = namespaceName(ref, literal(ref, properties, 'namespace', 'default'), 'namespace');
   const name = ref.type.slice(ref.type.lastIndexOf('.') + 1);
   switch (name) {
     case 'PodCreate': return podCreate(namespace, properties);
@@ -202,7 +202,9 @@ function apply(ref: KubernetesTaskRef, namespace: string, properties: Readonly<R
     const kind = literal(ref, object, 'kind', undefined, field('kind'));
     const metadata = isPlainMapping(object.metadata) ? object.metadata : {};
     const target = resolveApplyTarget(ref, apiVersion, kind, field('kind'));
-    const objectNamespace = metadata.namespace === undefined ? namespace : literal(ref, metadata, 'namespace', undefined, field('metadata.namespace'));
+    const objectNamespace = metadata.namespace === undefined
+      ? namespace
+      : namespaceName(ref, literal(ref, metadata, 'namespace', undefined, field('metadata.namespace')), field('metadata.namespace'));
     const name = typeof metadata.name === 'string' && !isExpression(metadata.name) ? [metadata.name] : undefined;
     const scope = target.namespaced ? { namespace: objectNamespace } : {};
     const base = { ...scope, apiGroup: target.group, resource: target.resource };
@@ -339,5 +341,13 @@ function literal(ref: KubernetesTaskRef, properties: Readonly<Record<string, unk
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'string' || value === '') throw new KubernetesTaskDerivationError(ref, field, value, 'must be a non-empty string');
   if (isExpression(value)) throw new KubernetesTaskDerivationError(ref, field, value, 'is an expression rendered at run time, so the permission cannot be derived at synth');
+  return value;
+}
+
+// A Role can only live in a namespace whose name is a DNS label.
+function namespaceName(ref: KubernetesTaskRef, value: string, field: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new KubernetesTaskDerivationError(ref, field, value, 'is not a Kubernetes namespace name (lower-case letters, digits and "-", at most 63)');
+  }
   return value;
 }

@@ -217,6 +217,12 @@ describe('tasks that cannot be derived fail, naming flow and task, unless grante
     expect(error.message).toContain('grants');
   });
 
+  test('a namespace that is not a Kubernetes name is refused', () => {
+    const error = derivationError('  - id: t\n    type: io.kestra.plugin.kubernetes.kubectl.Get\n    namespace: Payments_Prod\n    resourceType: pods\n');
+    expect(error.field).toBe('flows["company.team/f"].tasks[0].namespace');
+    expect(error.message).toContain('"Payments_Prod"');
+  });
+
   test('a built-in kind outside the core group without apiGroup is refused (the plugin would call /api/v1)', () => {
     const error = derivationError('  - id: t\n    type: io.kestra.plugin.kubernetes.kubectl.Get\n    namespace: ops\n    resourceType: Deployment\n');
     expect(error.message).toContain('set apiGroup: apps');
