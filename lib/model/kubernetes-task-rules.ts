@@ -106,7 +106,8 @@ export function kubernetesTasks(flow: KubernetesFlowInput): Array<{ ref: Kuberne
 // `defaults`). Defaults from the server configuration cannot be seen here.
 function withPluginDefaults(document: Readonly<Record<string, unknown>>, task: FlowTask): Readonly<Record<string, unknown>> {
   const defaults = Array.isArray(document.pluginDefaults) ? document.pluginDefaults.filter(isPlainMapping) : [];
-  const types = task.type === POD_CREATE[1] ? POD_CREATE : [task.type];
+  // Defaults written for either PodCreate name apply to both (PluginDefaultService.addAliases).
+  const types = POD_CREATE.includes(task.type) ? POD_CREATE : [task.type];
   const matching = defaults.filter((d) => typeof d.type === 'string' && isPlainMapping(d.values)
     && types.some((type) => type === d.type || type.startsWith(d.type as string)));
   let result: Record<string, unknown> = { ...task.properties };

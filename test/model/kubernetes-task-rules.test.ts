@@ -60,6 +60,8 @@ describe('PodCreate (core/PodCreate.java, AbstractPod.java, PodService/PodLogSer
     expect(Object.keys(rules(task, forced))).toEqual(['forced-ns']);
     const noNamespace = '  - id: p\n    type: io.kestra.plugin.kubernetes.core.PodCreate\n    spec: { containers: [{ name: a, image: b }] }\n';
     expect(Object.keys(rules(noNamespace, soft))).toEqual(['defaulted']);
+    const legacyDefault = 'pluginDefaults:\n  - type: io.kestra.plugin.kubernetes.PodCreate\n    values: { namespace: legacy-ns }\n';
+    expect(Object.keys(rules(noNamespace, legacyDefault))).toEqual(['legacy-ns']);
   });
 
   test('disabled tasks and tasks with their own connection get nothing here', () => {
