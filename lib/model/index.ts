@@ -9,3 +9,7 @@ export * from './flow-source';
 export * from './flow-tasks';
 export * from './flow-canonical';
 export * from './read-only-label';
+export * from './kubernetes-kinds';
+export * from './kubernetes-task-rules';
+export * from './kubernetes-access-plan';
+export * from './kubernetes-policy-report';
