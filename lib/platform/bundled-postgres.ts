@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GeneratedPasswordSecret } from './generated-password-secret';
+import { BUNDLED_POSTGRES_KEYS } from './option-keys';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import {
-  KestraValidationError, ResourceRequirements, SecretKeyRef, renderResources, validateDnsLabel, validateDnsSubdomain,
+  KestraValidationError, ResourceRequirements, SecretKeyRef, rejectUnknownOptions, renderResources, validateDnsLabel, validateDnsSubdomain,
   validateNonEmpty, validateQuantity, validateSecretKeyRef,
 } from '../common';
 
@@ -56,7 +57,6 @@ export interface BundledPostgresProps extends BundledPostgresOptions {
   readonly namespace?: string;
 }
 
-const OPTION_KEYS = ['storageSize', 'storageClassName', 'image', 'passwordSecret', 'credentialsJobImage', 'resources'];
 const DATA_DIR = '/var/lib/postgresql/data';
 const POSTGRES_UID = 999;
 
@@ -85,10 +85,7 @@ export class BundledPostgres extends Construct {
 
   /** Validates the options at the call site, so errors name `database.*`. */
   public static validateOptions(field: string, options: BundledPostgresOptions): void {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be an object');
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new KestraValidationError(`${field}.${key}`, (options as any)[key], `unknown option; expected one of ${OPTION_KEYS.join(', ')}`);
-    }
+    rejectUnknownOptions(field, options ?? null, BUNDLED_POSTGRES_KEYS);
     if (options.storageSize !== undefined) validateQuantity(`${field}.storageSize`, options.storageSize);
     if (options.storageClassName !== undefined) validateDnsSubdomain(`${field}.storageClassName`, options.storageClassName);
     if (options.image !== undefined) validateNonEmpty(`${field}.image`, options.image);

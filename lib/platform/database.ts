@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { BundledPostgres, BundledPostgresOptions } from './bundled-postgres';
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
-import { KestraValidationError, SecretKeyRef, validateNonEmpty, validateSecretKeyRef } from '../common';
+import { EXTERNAL_DATABASE_KEYS } from './option-keys';
+import { KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateNonEmpty, validateSecretKeyRef } from '../common';
 
 /** Connection to a database the platform team runs (RDS, Cloud SQL, an operator-managed cluster...). */
 export interface KestraExternalDatabaseOptions {
@@ -97,7 +98,7 @@ class ExternalDatabase extends KestraDatabase {
 
   constructor(public readonly kind: string, private readonly driver: string, scheme: string, field: string, options: KestraExternalDatabaseOptions) {
     super();
-    if (!options || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be { url, username, password }');
+    rejectUnknownOptions(field, options ?? null, EXTERNAL_DATABASE_KEYS);
     this.url = jdbc(`${field}.url`, options.url, scheme);
     this.username = validateNonEmpty(`${field}.username`, options.username);
     this.password = validateSecretKeyRef(`${field}.password`, options.password);

@@ -1,11 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { INGRESS_KEYS } from './option-keys';
 import { KestraIngressOptions } from './props';
-import { KestraValidationError, validateDnsSubdomain } from '../common';
+import { rejectUnknownOptions, validateAnnotations, validateDnsSubdomain } from '../common';
 
 /** Validates the ingress options and creates a networking.k8s.io/v1 Ingress to the `http` port of the Service. */
 export function addIngress(scope: Construct, id: string, name: string, serviceName: string, options: KestraIngressOptions): ApiObject {
-  if (options === null || typeof options !== 'object') throw new KestraValidationError('ingress', options, 'must be { host, tls?, className?, annotations? }');
+  rejectUnknownOptions('ingress', options ?? null, INGRESS_KEYS);
+  if (options.annotations !== undefined) validateAnnotations('ingress.annotations', options.annotations);
+  if (options.tls !== undefined) rejectUnknownOptions('ingress.tls', options.tls ?? null, ['secretName']);
   validateDnsSubdomain('ingress.host', options.host);
   if (options.className !== undefined) validateDnsSubdomain('ingress.className', options.className);
   if (options.tls !== undefined) validateDnsSubdomain('ingress.tls.secretName', options.tls?.secretName);

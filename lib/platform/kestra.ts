@@ -6,12 +6,15 @@ import { KestraConfiguration, SecretEnv, deepMerge, placeholder, renderConfigura
 import { KestraDatabase } from './database';
 import { addIngress } from './ingress';
 import { KestraMode } from './mode';
+import { BASIC_AUTH_KEYS, IMAGE_KEYS, KESTRA_PROPS_KEYS } from './option-keys';
 import { KestraProps } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, KestraTaskRunner, KubernetesRunner } from './task-runner';
-import { IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateNonEmpty, validateSecretKeyRef } from '../common';
+import {
+  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsLabel, validateNonEmpty, validateSecretKeyRef,
+} from '../common';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
 const PULL_POLICIES: Record<string, kplus.ImagePullPolicy> = {
@@ -53,7 +56,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
 
   constructor(scope: Construct, id: string, props: KestraProps = {}) {
     super(scope, id);
-    if (props === null || typeof props !== 'object') throw new KestraValidationError('props', props, 'must be an object');
+    rejectUnknownOptions('', props ?? null, KESTRA_PROPS_KEYS);
     this.name = validateDnsLabel('name', props.name ?? id.toLowerCase());
     if (this.name.length > 40) throw new KestraValidationError('name', this.name, 'must be at most 40 characters so that derived object names stay valid');
     this.namespace = Chart.of(this).namespace;
@@ -97,7 +100,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
       configuration = deepMerge(configuration, { kestra: { url: `${props.ingress.tls ? 'https' : 'http'}://${props.ingress.host}/` } });
     }
     if (props.basicAuth) {
-      if (typeof props.basicAuth !== 'object') throw new KestraValidationError('basicAuth', props.basicAuth, 'must be { username, password }');
+      rejectUnknownOptions('basicAuth', props.basicAuth, BASIC_AUTH_KEYS);
       secretEnv.push({ name: 'KESTRA_BASIC_AUTH_USERNAME', ref: validateSecretKeyRef('basicAuth.username', props.basicAuth.username) });
       secretEnv.push({ name: 'KESTRA_BASIC_AUTH_PASSWORD', ref: validateSecretKeyRef('basicAuth.password', props.basicAuth.password) });
       configuration = deepMerge(configuration, {
@@ -194,6 +197,7 @@ function assertOption(field: string, value: unknown, type: abstract new (...args
 }
 
 function resolveImage(options: KestraProps['image']) {
+  rejectUnknownOptions('image', options, IMAGE_KEYS);
   const repository = validateNonEmpty('image.repository', options?.repository ?? DEFAULT_IMAGE.repository);
   const tag = validateNonEmpty('image.tag', options?.tag ?? DEFAULT_IMAGE.tag);
   const policy = options?.pullPolicy ?? 'IfNotPresent';

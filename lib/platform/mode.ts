@@ -1,4 +1,4 @@
-import { KestraValidationError, ResourceRequirements, renderResources, validateDnsLabel, validatePositiveInteger } from '../common';
+import { ResourceRequirements, rejectUnknownOptions, renderResources, validateDnsLabel, validatePositiveInteger } from '../common';
 
 /** Settings shared by every Kestra server component. */
 export interface KestraComponentOptions {
@@ -89,16 +89,7 @@ const STANDALONE_KEYS = ['replicas', 'resources', 'workerThreads'];
 const COMPONENT_KEYS = ['replicas', 'resources', 'threads'];
 
 function rejectUnknownKeys(field: string, options: object | undefined, allowed: string[]): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new KestraValidationError(field, options, 'must be an object');
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new KestraValidationError(`${field}.${key}`, (options as Record<string, unknown>)[key],
-        `unknown component or option "${key}"; expected one of ${allowed.join(', ')}`);
-    }
-  }
+  rejectUnknownOptions(field, options, allowed);
 }
 
 function component(field: string, name: string, args: string[], options: KestraWorkerOptions | undefined,

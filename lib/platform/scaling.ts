@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AUTOSCALING_KEYS } from './option-keys';
 import { KestraAutoscalingOptions } from './props';
-import { KestraValidationError, validatePositiveInteger } from '../common';
+import { KestraValidationError, rejectUnknownOptions, validatePositiveInteger } from '../common';
 
 /** Validated autoscaling bounds of one component. */
 export interface AutoscalingSpec {
@@ -16,8 +17,6 @@ export interface AutoscalingSpec {
   readonly memoryUtilization?: number;
 }
 
-const KEYS = ['minReplicas', 'maxReplicas', 'cpuUtilization', 'memoryUtilization'];
-
 /** Checks the autoscaling map against the components that exist. */
 export function resolveAutoscaling(autoscaling: Record<string, KestraAutoscalingOptions> | undefined,
   components: readonly string[]): Map<string, AutoscalingSpec> {
@@ -29,10 +28,7 @@ export function resolveAutoscaling(autoscaling: Record<string, KestraAutoscaling
     if (!components.includes(component)) {
       throw new KestraValidationError('autoscaling', component, `unknown component; this deployment has ${components.join(', ')}`);
     }
-    if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be { maxReplicas, minReplicas?, cpuUtilization?, memoryUtilization? }');
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key)) throw new KestraValidationError(`${field}.${key}`, (options as any)[key], `unknown option; expected one of ${KEYS.join(', ')}`);
-    }
+    rejectUnknownOptions(field, options ?? null, AUTOSCALING_KEYS);
     const minReplicas = validatePositiveInteger(`${field}.minReplicas`, options.minReplicas ?? 1);
     const maxReplicas = validatePositiveInteger(`${field}.maxReplicas`, options.maxReplicas);
     if (maxReplicas < minReplicas) throw new KestraValidationError(`${field}.maxReplicas`, maxReplicas, `must be at least minReplicas (${minReplicas})`);

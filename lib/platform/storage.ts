@@ -1,6 +1,9 @@
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
 import {
-  KestraValidationError, SecretKeyRef, validateDnsSubdomain, validateNonEmpty, validatePositiveInteger,
+  ACCESS_KEY_KEYS, AZURE_SHARED_KEY_KEYS, AZURE_STORAGE_KEYS, GCS_STORAGE_KEYS, LOCAL_STORAGE_KEYS, MINIO_STORAGE_KEYS, S3_STORAGE_KEYS,
+} from './option-keys';
+import {
+  KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsSubdomain, validateNonEmpty, validatePositiveInteger,
   validateQuantity, validateSecretKeyRef,
 } from '../common';
 
@@ -124,12 +127,12 @@ export interface KestraStorageBinding {
   readonly secretEnv: readonly SecretEnv[];
 }
 
-function object(field: string, options: unknown): void {
-  if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be an object');
+function object(field: string, options: unknown, keys: readonly string[]): void {
+  rejectUnknownOptions(field, options ?? null, keys);
 }
 
 function accessKeys(field: string, credentials: KestraAccessKeyCredentials, prefix: string): SecretEnv[] {
-  object(field, credentials);
+  object(field, credentials, ACCESS_KEY_KEYS);
   return [
     { name: `${prefix}_ACCESS_KEY`, ref: validateSecretKeyRef(`${field}.accessKeyId`, credentials.accessKeyId) },
     { name: `${prefix}_SECRET_KEY`, ref: validateSecretKeyRef(`${field}.secretAccessKey`, credentials.secretAccessKey) },
@@ -150,7 +153,7 @@ export abstract class KestraStorage {
 
   /** Amazon S3 or an S3-compatible service. */
   public static s3(options: KestraS3StorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, S3_STORAGE_KEYS);
     const env = options.credentials ? accessKeys('storage.credentials', options.credentials, 'KESTRA_S3') : [];
     return new RemoteStorage('s3', storage('s3', {
       bucket: validateDnsSubdomain('storage.bucket', options.bucket),
@@ -164,7 +167,7 @@ export abstract class KestraStorage {
 
   /** A MinIO server. */
   public static minio(options: KestraMinioStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, MINIO_STORAGE_KEYS);
     const env = accessKeys('storage.credentials', options.credentials, 'KESTRA_MINIO');
     return new RemoteStorage('minio', storage('minio', {
       endpoint: validateNonEmpty('storage.endpoint', options.endpoint),
@@ -179,7 +182,7 @@ export abstract class KestraStorage {
 
   /** Google Cloud Storage. */
   public static gcs(options: KestraGcsStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, GCS_STORAGE_KEYS);
     const env = options.serviceAccountKey
       ? [{ name: 'KESTRA_GCS_SERVICE_ACCOUNT', ref: validateSecretKeyRef('storage.serviceAccountKey', options.serviceAccountKey) }] : [];
     return new RemoteStorage('gcs', storage('gcs', {
@@ -191,7 +194,8 @@ export abstract class KestraStorage {
 
   /** Azure Blob Storage. */
   public static azure(options: KestraAzureStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, AZURE_STORAGE_KEYS);
+    if (options.sharedKey !== undefined) object('storage.sharedKey', options.sharedKey, AZURE_SHARED_KEY_KEYS);
     if (options.connectionString && options.sharedKey) {
       throw new KestraValidationError('storage.sharedKey', options.sharedKey.accountName, 'set either connectionString or sharedKey, not both');
     }
@@ -231,7 +235,7 @@ export class LocalStorage extends KestraStorage {
 
   constructor(options: KestraLocalStorageOptions) {
     super();
-    object('storage', options);
+    object('storage', options, LOCAL_STORAGE_KEYS);
     this.size = validateQuantity('storage.size', options.size ?? '10Gi');
     this.accessMode = options.accessMode ?? 'ReadWriteOnce';
     if (this.accessMode !== 'ReadWriteOnce' && this.accessMode !== 'ReadWriteMany') {

@@ -1,4 +1,5 @@
-import { KestraValidationError, ResourceRequirements, renderResources, validateDnsLabel, validateNonEmpty } from '../common';
+import { DIND_KEYS, KUBERNETES_RUNNER_KEYS } from './option-keys';
+import { KestraValidationError, ResourceRequirements, rejectUnknownOptions, renderResources, validateDnsLabel, validateNonEmpty } from '../common';
 
 /** How the Docker-in-Docker daemon runs. */
 export type KestraDindMode = 'rootless' | 'insecure';
@@ -49,7 +50,7 @@ export abstract class KestraTaskRunner {
    * reached through a socket on a shared emptyDir. The default, in rootless mode.
    */
   public static dind(options: KestraDindOptions = {}): KestraTaskRunner {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('taskRunner', options, 'must be an object');
+    rejectUnknownOptions('taskRunner', options ?? null, DIND_KEYS);
     const mode = options.mode ?? 'rootless';
     if (mode !== 'rootless' && mode !== 'insecure') {
       throw new KestraValidationError('taskRunner.mode', mode, 'must be "rootless" or "insecure"');
@@ -67,7 +68,7 @@ export abstract class KestraTaskRunner {
    * get their own ServiceAccount bound to a Role limited to managing pods in the task namespace.
    */
   public static kubernetes(options: KestraKubernetesRunnerOptions = {}): KestraTaskRunner {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('taskRunner', options, 'must be an object');
+    rejectUnknownOptions('taskRunner', options ?? null, KUBERNETES_RUNNER_KEYS);
     if (options.namespace !== undefined) validateDnsLabel('taskRunner.namespace', options.namespace);
     return new KubernetesRunner(options.namespace);
   }
