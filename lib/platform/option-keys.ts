@@ -17,6 +17,7 @@ import { optionKeys } from '../common';
 export const KESTRA_PROPS_KEYS = optionKeys<KestraProps>()(
   'name', 'mode', 'database', 'storage', 'taskRunner', 'image', 'basicAuth', 'configuration', 'secretConfiguration', 'extraEnv', 'ingress',
   'autoscaling', 'podDisruptionBudget', 'nodeSelector', 'tolerations', 'affinity', 'topologySpread', 'readOnlyRootFilesystem',
+  'serviceAccount', 'networkPolicy',
 );
 export const IMAGE_KEYS = optionKeys<KestraImageOptions>()('repository', 'tag', 'pullPolicy', 'pullSecrets');
 export const BASIC_AUTH_KEYS = optionKeys<KestraBasicAuthOptions>()('username', 'password');
@@ -35,5 +36,5 @@ export const MINIO_STORAGE_KEYS = optionKeys<KestraMinioStorageOptions>()('endpo
 export const GCS_STORAGE_KEYS = optionKeys<KestraGcsStorageOptions>()('bucket', 'projectId', 'serviceAccountKey');
 export const AZURE_STORAGE_KEYS = optionKeys<KestraAzureStorageOptions>()('endpoint', 'container', 'connectionString', 'sharedKey');
 export const AZURE_SHARED_KEY_KEYS = optionKeys<NonNullable<KestraAzureStorageOptions['sharedKey']>>()('accountName', 'accountKey');
-export const DIND_KEYS = optionKeys<KestraDindOptions>()('mode', 'resources', 'image');
-export const KUBERNETES_RUNNER_KEYS = optionKeys<KestraKubernetesRunnerOptions>()('namespace');
+export const DIND_KEYS = optionKeys<KestraDindOptions>()('mode', 'resources', 'image', 'dataVolume');
+export const KUBERNETES_RUNNER_KEYS = optionKeys<KestraKubernetesRunnerOptions>()('namespace', 'taskTypes');
