@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GeneratedPasswordSecret } from './generated-password-secret';
 import { BUNDLED_POSTGRES_KEYS } from './option-keys';
+import { PodPlacement, placementFields } from './pod-overrides';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import {
   KestraValidationError, ResourceRequirements, SecretKeyRef, rejectUnknownOptions, renderResources, validateDnsLabel, validateDnsSubdomain,
@@ -55,6 +56,8 @@ export interface BundledPostgresProps extends BundledPostgresOptions {
   readonly clientPodLabels: Record<string, string>;
   /** Namespace of the Chart; required to generate the password in the cluster. */
   readonly namespace?: string;
+  /** Scheduling and image pull secrets of the database and credentials Job pods. */
+  readonly placement?: PodPlacement;
 }
 
 const DATA_DIR = '/var/lib/postgresql/data';
@@ -131,6 +134,7 @@ export class BundledPostgres extends Construct {
         // Not the database's labels: the Job's pod must never match the StatefulSet or Service selector.
         jobLabels: { ...labels, 'app.kubernetes.io/component': 'database-credentials' },
         image: props.credentialsJobImage,
+        placement: props.placement,
       });
       this.passwordSecret = this.generatedPassword.secretKeyRef;
     }
@@ -180,6 +184,7 @@ export class BundledPostgres extends Construct {
   private podSpec(props: BundledPostgresProps): Record<string, unknown> {
     const isReady = ['pg_isready', '-q', '-h', '127.0.0.1', '-U', this.username, '-d', this.databaseName];
     return {
+      ...placementFields(props.placement),
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(POSTGRES_UID),

@@ -2,9 +2,9 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SecretEnv } from './configuration';
+import { DIND_SOCKET, DIND_SOCKET_DIR, WORKING_DIR, dindSidecar } from './dind-sidecar';
 import { KestraComponentSpec } from './mode';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
-import { DIND_SOCKET, DIND_SOCKET_DIR, WORKING_DIR, dindSidecar } from './dind-sidecar';
 import { LOCAL_STORAGE_PATH } from './storage';
 import { DindSpec } from './task-runner';
 

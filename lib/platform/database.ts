@@ -3,6 +3,7 @@ import { BundledPostgres, BundledPostgresOptions } from './bundled-postgres';
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
 import { credentialEnv } from './flow-env';
 import { EXTERNAL_DATABASE_KEYS } from './option-keys';
+import { PodPlacement } from './pod-overrides';
 import { KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateNonEmpty, validateSecretKeyRef } from '../common';
 
 /** Connection to a database the platform team runs (RDS, Cloud SQL, an operator-managed cluster...). */
@@ -33,6 +34,8 @@ export interface KestraDatabaseContext {
   readonly clientPodLabels: Record<string, string>;
   /** Namespace of the Chart, if it sets one. */
   readonly namespace?: string;
+  /** Scheduling and image pull secrets the bundled database's pods inherit from Kestra's. */
+  readonly placement?: PodPlacement;
 }
 
 /** Outside Kestra's `KESTRA_` env-vars prefix, so flows cannot read it (see flow-env.ts). */
@@ -123,7 +126,7 @@ class BundledDatabase extends KestraDatabase {
 
   public _bind(scope: Construct, context: KestraDatabaseContext): KestraDatabaseBinding {
     const postgres = new BundledPostgres(scope, 'Postgres', {
-      ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels, namespace: context.namespace,
+      ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels, namespace: context.namespace, placement: context.placement,
     });
     const url = `jdbc:postgresql://${postgres.serviceName}:${BundledPostgres.PORT}/${postgres.databaseName}`;
     return {

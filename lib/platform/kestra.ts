@@ -1,23 +1,30 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CONFIG_FILE, HTTP_PORT, MANAGEMENT_PORT, createKestraWorkload } from './component';
+import { BundledPostgres } from './bundled-postgres';
+import { CONFIG_FILE, HTTP_PORT, createKestraWorkload } from './component';
+import { applyConfigMapFiles, resolveConfigMapFiles } from './config-map-files';
 import { KestraConfiguration, SecretEnv, deepMerge, placeholder, renderConfiguration, validateConfiguration } from './configuration';
 import { checkOverlay } from './configuration-guard';
 import { KestraDatabase } from './database';
 import { WORKING_DIR } from './dind-sidecar';
 import { credentialEnv, redactedEnvConfiguration } from './flow-env';
-import { addIngress } from './ingress';
+import { addIngresses, ingressUrl } from './ingress';
 import { KestraMode } from './mode';
+import { KestraNamespaceOptions, addNamespace, resolveNamespaceOption } from './namespace';
 import { addKestraNetworkPolicy } from './network-policy';
 import { BASIC_AUTH_KEYS, IMAGE_KEYS, KESTRA_PROPS_KEYS } from './option-keys';
+import { applyPlugins, resolvePlugins } from './plugins';
+import { ResolvedPodOverrides, applyPodOverrides, resolvePodOverrides, transformPodTemplate } from './pod-overrides';
 import { KestraProps, KestraServiceAccountOptions } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
+import { createKestraService } from './service';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, EE_KUBERNETES_RUNNER_TYPE, KestraTaskRunner, KubernetesRunner } from './task-runner';
 import {
-  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty, validateSecretKeyRef,
+  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty,
+  validateSecretKeyRef,
 } from '../common';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
@@ -69,6 +76,16 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
   public readonly configChecksum: string;
   /** Labels every Kestra pod carries (name and instance). */
   public readonly podLabels: Readonly<Record<string, string>>;
+  /** The Ingresses, in the order of the `ingress` prop (empty without one). */
+  public readonly ingresses: readonly ApiObject[];
+  /** The HorizontalPodAutoscalers by component name. */
+  public readonly autoscalers: Readonly<Record<string, ApiObject>>;
+  /** The PodDisruptionBudgets by component name. */
+  public readonly disruptionBudgets: Readonly<Record<string, ApiObject>>;
+  /** The bundled PostgreSQL (StatefulSet, Service, NetworkPolicy, password), when the database is bundled. */
+  public readonly bundledPostgres?: BundledPostgres;
+  /** The Namespace object, with `createNamespace`. */
+  public readonly namespaceObject?: ApiObject;
 
   constructor(scope: Construct, id: string, props: KestraProps = {}) {
     super(scope, id);
@@ -78,6 +95,10 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     this.namespace = Chart.of(this).namespace;
     this.apiUrl = this.namespace ? `http://${this.name}.${this.namespace}.svc.cluster.local:${HTTP_PORT}` : `http://${this.name}:${HTTP_PORT}`;
     this.podLabels = { 'app.kubernetes.io/name': 'kestra', 'app.kubernetes.io/instance': this.name };
+    const namespaceOptions = resolveNamespaceOption(props.createNamespace);
+    if (namespaceOptions && !this.namespace) {
+      throw new KestraValidationError('createNamespace', props.createNamespace, 'needs the Chart\'s namespace: set `namespace` on the Chart');
+    }
 
     const mode = props.mode ?? KestraMode.standalone();
     const database = props.database ?? KestraDatabase.bundledPostgres();
@@ -106,19 +127,37 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
       throw new KestraValidationError('storage', storage.type, 'cannot be shared by several pods');
     }
 
+    if (namespaceOptions) this.namespaceObject = this.addNamespaces(namespaceOptions, taskRunner);
     const image = resolveImage(props.image);
     const scheduling = resolveScheduling(props);
+    const podOverrides = resolvePodOverrides(props.pods, componentNames);
+    const componentScheduling = new Map(componentNames.map((name) => {
+      const local = props.pods?.components?.[name];
+      const fields = {
+        nodeSelector: local?.nodeSelector, tolerations: local?.tolerations, affinity: local?.affinity, topologySpread: local?.topologySpread,
+      };
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      return [name, Object.keys(defined).length > 0 ? resolveScheduling({ ...props, ...defined }, `pods.components.${name}.`) : scheduling];
+    }));
+    const plugins = resolvePlugins(props.plugins, image);
+    const configMapFiles = resolveConfigMapFiles(props.configMapConfiguration);
     const userConfiguration = validateConfiguration('configuration', props.configuration);
     const secretConfigFiles = (props.secretConfiguration ?? []).map((ref, i) => validateSecretKeyRef(`secretConfiguration[${i}]`, ref));
 
-    const dbBinding = database._bind(this, { name: this.name, clientPodLabels: { ...this.podLabels }, namespace: this.namespace });
+    const { topologySpreadConstraints: _spread, ...placementScheduling } = scheduling({});
+    const dbBinding = database._bind(this, {
+      name: this.name,
+      clientPodLabels: { ...this.podLabels },
+      namespace: this.namespace,
+      placement: { scheduling: placementScheduling, imagePullSecrets: image.pullSecrets },
+    });
+    this.bundledPostgres = dbBinding.bundledPostgres;
     const storageBinding = storage._bind();
     const secretEnv: SecretEnv[] = [...dbBinding.secretEnv, ...storageBinding.secretEnv];
     let configuration: KestraConfiguration = deepMerge(dbBinding.configuration, storageBinding.configuration);
     configuration = deepMerge(configuration, { kestra: { tasks: { tmpDir: { path: `${WORKING_DIR}/tmp` } } } });
-    if (props.ingress) {
-      configuration = deepMerge(configuration, { kestra: { url: `${props.ingress.tls ? 'https' : 'http'}://${props.ingress.host}/` } });
-    }
+    const url = props.ingress === undefined ? undefined : ingressUrl(props.ingress);
+    if (url) configuration = deepMerge(configuration, { kestra: { url } });
     if (props.basicAuth) configuration = deepMerge(configuration, basicAuthConfiguration(props.basicAuth, secretEnv));
     if (taskRunner instanceof KubernetesRunner) configuration = deepMerge(configuration, this.kubernetesRunnerDefaults(taskRunner));
     const { plainEnv, extraSecretEnv } = resolveExtraEnv(props.extraEnv, secretEnv.map((e) => e.name));
@@ -129,7 +168,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     ]);
     configuration = deepMerge(configuration, userConfiguration);
     configuration = deepMerge(configuration, redactedEnvConfiguration(secretEnv, userConfiguration));
-    const rendered = renderConfiguration(configuration, secretEnv, [...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
+    const rendered = renderConfiguration(configuration, secretEnv, [...configMapFiles.map((f) => `configmap:${f.configMapName}/${f.key}`), ...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
     this.configChecksum = rendered.checksum;
 
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels: this.podLabels }, data: { [CONFIG_FILE]: rendered.yaml } });
@@ -149,6 +188,8 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     if (taskRunner instanceof KubernetesRunner) this.taskPodServiceAccount = this.addKubernetesRunnerAccess(taskRunner);
 
     const components: Record<string, kplus.Deployment> = {};
+    const autoscalers: Record<string, ApiObject> = {};
+    const disruptionBudgets: Record<string, ApiObject> = {};
     for (const spec of mode.components) {
       const labels = { ...this.podLabels, 'app.kubernetes.io/component': spec.name };
       const deployment = createKestraWorkload(this, `Component-${spec.name}`, {
@@ -168,24 +209,41 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
         dind: spec.runsTasks && taskRunner instanceof DindRunner ? taskRunner.spec : undefined,
         recreate: storage instanceof LocalStorage && !storage.shareable,
         readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-        scheduling: scheduling(labels),
+        scheduling: componentScheduling.get(spec.name)!(labels),
+      });
+      const overrides: ResolvedPodOverrides = podOverrides.get(spec.name)!;
+      transformPodTemplate(ApiObject.of(deployment), (template) => {
+        applyConfigMapFiles(template, configMapFiles);
+        applyPlugins(template, plugins);
+        applyPodOverrides(template, overrides, spec.terminationGracePeriodExplicit === true);
       });
       components[spec.name] = deployment;
       const scaling = autoscaling.get(spec.name);
-      if (scaling) addAutoscaler(this, `Autoscaler-${spec.name}`, deployment, `${this.name}-${spec.name}`, scaling);
+      if (scaling) autoscalers[spec.name] = addAutoscaler(this, `Autoscaler-${spec.name}`, deployment, `${this.name}-${spec.name}`, scaling);
       const maxPods = scaling ? scaling.maxReplicas : spec.replicas;
-      if ((props.podDisruptionBudget ?? true) && maxPods > 1) addDisruptionBudget(this, `Disruption-${spec.name}`, `${this.name}-${spec.name}`, labels);
+      if ((props.podDisruptionBudget ?? true) && maxPods > 1) {
+        disruptionBudgets[spec.name] = addDisruptionBudget(this, `Disruption-${spec.name}`, `${this.name}-${spec.name}`, labels);
+      }
     }
     this.components = components;
+    this.autoscalers = autoscalers;
+    this.disruptionBudgets = disruptionBudgets;
 
     const http = mode.components.find((c) => c.servesHttp)!;
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: this.name, labels: this.podLabels },
-      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }, { name: 'management', port: MANAGEMENT_PORT, targetPort: MANAGEMENT_PORT }],
-    });
-    for (const [key, value] of Object.entries({ ...this.podLabels, 'app.kubernetes.io/component': http.name })) this.service.selectLabel(key, value);
-    if (props.ingress) addIngress(this, 'Ingress', this.name, this.name, props.ingress);
+    this.service = createKestraService(this, 'Service', this.name, { ...this.podLabels },
+      { ...this.podLabels, 'app.kubernetes.io/component': http.name }, props.service);
+    this.ingresses = props.ingress === undefined ? [] : addIngresses(this, this.name, this.name, props.ingress);
     if (props.networkPolicy ?? true) addKestraNetworkPolicy(this, 'NetworkPolicy', this.name, { ...this.podLabels });
+  }
+
+  /** The Chart's Namespace, and the Kubernetes runner's task namespace when it is another one. */
+  private addNamespaces(options: KestraNamespaceOptions, taskRunner: KestraTaskRunner): ApiObject {
+    // The DinD sidecar is privileged; Kestra's Kubernetes task runner creates task pods as the flows describe them.
+    const taskNamespace = taskRunner instanceof KubernetesRunner ? taskRunner.namespace ?? this.namespace! : undefined;
+    const level = taskRunner instanceof DindRunner ? 'privileged' : taskNamespace === this.namespace ? 'baseline' : 'restricted';
+    const namespace = addNamespace(this, 'Namespace', this.namespace!, level, options, {});
+    if (taskNamespace !== undefined && taskNamespace !== this.namespace) addNamespace(this, 'TaskNamespace', taskNamespace, 'baseline', {}, {});
+    return namespace;
   }
 
   private resolveServiceAccount(options: KestraServiceAccountOptions | undefined): kplus.IServiceAccount {

@@ -125,6 +125,8 @@ export interface KestraComponentSpec {
   readonly javaOptions: string;
   /** Pod termination grace period, when the component sets one. */
   readonly terminationGracePeriodSeconds?: number;
+  /** Whether the grace period was given in the component's options (it then wins over `pods.terminationGracePeriodSeconds`). */
+  readonly terminationGracePeriodExplicit?: boolean;
   /** Resolved scratch volumes. */
   readonly scratch: ResolvedScratch;
 }
@@ -194,6 +196,7 @@ function component(field: string, name: string, args: string[], options: KestraW
     terminationGracePeriodSeconds: grace === undefined
       ? (flags.runsTasks ? TASK_POD_GRACE_PERIOD_SECONDS : undefined)
       : validatePositiveInteger(`${field}.terminationGracePeriodSeconds`, grace, 0),
+    terminationGracePeriodExplicit: grace !== undefined,
     scratch: resolveScratch(`${field}.scratch`, options?.scratch, flags.runsTasks),
   };
 }

@@ -17,12 +17,12 @@ import { optionKeys } from '../common';
 export const KESTRA_PROPS_KEYS = optionKeys<KestraProps>()(
   'name', 'mode', 'database', 'storage', 'taskRunner', 'image', 'basicAuth', 'configuration', 'secretConfiguration', 'extraEnv', 'ingress',
   'autoscaling', 'podDisruptionBudget', 'nodeSelector', 'tolerations', 'affinity', 'topologySpread', 'readOnlyRootFilesystem',
-  'serviceAccount', 'networkPolicy',
+  'serviceAccount', 'networkPolicy', 'createNamespace', 'plugins', 'pods', 'service', 'configMapConfiguration',
 );
 export const IMAGE_KEYS = optionKeys<KestraImageOptions>()('repository', 'tag', 'pullPolicy', 'pullSecrets');
 export const BASIC_AUTH_KEYS = optionKeys<KestraBasicAuthOptions>()('username', 'password');
-export const INGRESS_KEYS = optionKeys<KestraIngressOptions>()('host', 'tls', 'className', 'annotations');
-export const AUTOSCALING_KEYS = optionKeys<KestraAutoscalingOptions>()('minReplicas', 'maxReplicas', 'cpuUtilization', 'memoryUtilization');
+export const INGRESS_KEYS = optionKeys<KestraIngressOptions>()('host', 'name', 'paths', 'tls', 'className', 'annotations');
+export const AUTOSCALING_KEYS = optionKeys<KestraAutoscalingOptions>()('minReplicas', 'maxReplicas', 'cpuUtilization', 'memoryUtilization', 'metrics', 'behavior');
 export const TOLERATION_KEYS = optionKeys<KestraToleration>()('key', 'operator', 'value', 'effect', 'tolerationSeconds');
 export const TOPOLOGY_SPREAD_KEYS = optionKeys<KestraTopologySpreadOptions>()('topologyKey', 'maxSkew', 'whenUnsatisfiable');
 export const EXTERNAL_DATABASE_KEYS = optionKeys<KestraExternalDatabaseOptions>()('url', 'username', 'password');
