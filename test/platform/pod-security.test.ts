@@ -28,6 +28,14 @@ describe('Pod Security Standards (model of pod-security-admission)', () => {
     expect(restricted['Deployment/kestra-standalone'].every((v) => v.includes('container dind'))).toBe(true);
   });
 
+  test('distributed with DinD: only the pods that run tasks (workers) fail; webserver, executor, scheduler and indexer meet restricted', () => {
+    const { objects } = synthKestra({ mode: KestraMode.distributed({ workerGroups: { gpu: {} } }), storage: KestraStorage.s3({ bucket: 'b', region: 'r' }) });
+    const restricted = violations(objects, 'restricted');
+    const failing = Object.keys(restricted).filter((name) => restricted[name].length > 0).sort();
+    expect(failing).toEqual(['Deployment/kestra-worker', 'Deployment/kestra-worker-gpu']);
+    for (const name of failing) expect(violations(objects, 'baseline')[name]).toEqual(['privileged: container dind']);
+  });
+
   test.each([
     ['KestraTaskRunner.none(), zero other props', { taskRunner: KestraTaskRunner.none() }],
     ['KestraTaskRunner.none(), distributed, external database, autoscaling', {

@@ -1,22 +1,9 @@
 import * as yaml from 'js-yaml';
-import { build, configText, kestraEnv, podSpec, synthKestra } from './helpers';
-import { KestraValidationError } from '../../lib/common';
+import { build, configText, kestraEnv, podSpec, rejects, synthKestra } from './helpers';
 import { KestraDatabase, KestraMode, KestraScratchVolume, KestraStorage, KestraTaskRunner } from '../../lib/platform';
 import { ofKind } from '../util/k8s-schema';
 
 const s3 = KestraStorage.s3({ bucket: 'b', region: 'r' });
-
-function rejects(make: () => unknown, field: string, ...fragments: string[]): void {
-  let error: unknown;
-  try {
-    make();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(KestraValidationError);
-  expect((error as KestraValidationError).field).toBe(field);
-  for (const fragment of fragments) expect((error as Error).message).toContain(fragment);
-}
 
 describe('NetworkPolicy around the Kestra pods', () => {
   test('admits only 8080 and 8081 to every Kestra pod; the bundled PostgreSQL keeps its own policy', () => {
@@ -201,7 +188,7 @@ describe('the EE Kubernetes task runner', () => {
 });
 
 describe('configuration overlays that contradict a typed choice', () => {
-  test.each<[string, object, string, string]>([
+  test.each<[string, Record<string, unknown>, string, string]>([
     ['another storage type', { kestra: { storage: { type: 's3' } } }, 'configuration.kestra.storage.type', 'storage (KestraStorage.local)'],
     ['settings of another storage', { kestra: { storage: { gcs: { bucket: 'x' } } } }, 'configuration.kestra.storage.gcs', 'storage (KestraStorage.local)'],
     ['another queue type', { kestra: { queue: { type: 'h2' } } }, 'configuration.kestra.queue.type', 'database (KestraDatabase.bundledPostgres)'],
