@@ -426,6 +426,12 @@ export function applyPodOverrides(template: { metadata: any; spec: any }, overri
   kestra.securityContext = { ...kestra.securityContext, ...overrides.securityContext };
   if (overrides.envFrom.length > 0) kestra.envFrom = [...(kestra.envFrom ?? []), ...overrides.envFrom];
   if (overrides.extraVolumes.length > 0) spec.volumes = [...(spec.volumes ?? []), ...overrides.extraVolumes];
+  for (const mount of overrides.extraVolumeMounts) {
+    const taken = (kestra.volumeMounts ?? []).find((m: any) => m.mountPath === mount.mountPath);
+    if (taken) {
+      throw new KestraValidationError('pods.extraVolumeMounts', mount.mountPath, `is where the construct mounts the volume "${taken.name}"; Kubernetes refuses two mounts on one path`);
+    }
+  }
   if (overrides.extraVolumeMounts.length > 0) kestra.volumeMounts = [...(kestra.volumeMounts ?? []), ...overrides.extraVolumeMounts];
   if (overrides.initContainers.length > 0) spec.initContainers = [...(spec.initContainers ?? []), ...overrides.initContainers];
   if (overrides.extraContainers.length > 0) spec.containers = [...spec.containers, ...overrides.extraContainers];
