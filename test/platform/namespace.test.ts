@@ -75,7 +75,7 @@ describe('createNamespace', () => {
   });
 
   test('labels and annotations of the Namespace can be added and win over the construct\'s', () => {
-    const objects = build({ createNamespace: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline', team: 'data' }, annotations: { 'owner.example.com/team': 'data' } } });
+    const objects = build({ createNamespace: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'team': 'data' }, annotations: { 'owner.example.com/team': 'data' } } });
     const namespace = objects[0];
     expect(namespace.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'team': 'data' });
     expect(namespace.metadata.annotations).toEqual({ 'owner.example.com/team': 'data' });
