@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { podSpec, rejects, synthKestra } from './helpers';
 import { fakeKestraLauncher, kestraFileName, resolvedPlugins } from './models/kestra-plugins';
-import { KestraMode, KestraStorage } from '../../lib/platform';
+import { podSecurityViolations } from './models/pod-security-standards';
+import { KestraMode, KestraStorage, KestraTaskRunner } from '../../lib/platform';
 import { ofKind } from '../util/k8s-schema';
 
 const DBT = 'io.kestra.plugin:plugin-dbt:1.3.0';
@@ -78,6 +79,11 @@ describe('plugins installed by an init container', () => {
     const run = runInstaller(pod, 'legacy');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('plugin jar io_kestra_plugin__plugin-dbt__1_3_0.jar was not installed');
+  });
+
+  test('the installer keeps a pod without DinD within the restricted Pod Security Standard (model of pod-security-admission)', () => {
+    const { objects: restricted } = synthKestra({ taskRunner: KestraTaskRunner.none(), plugins: { install: [DBT] } });
+    expect(podSecurityViolations(kestraPod(restricted), 'restricted')).toEqual([]);
   });
 
   test('every component of a distributed deployment gets the plugins', () => {
