@@ -19,7 +19,8 @@ interface Row {
 }
 
 const s3 = KestraStorage.s3({ bucket: 'b', region: 'r' });
-const distributed = (options: Parameters<typeof KestraMode.distributed>[0] = {}): KestraProps => ({ mode: KestraMode.distributed(options), storage: s3 });
+const distributed = (options: Parameters<typeof KestraMode.distributed>[0] = {}): KestraProps =>
+  ({ mode: KestraMode.distributed(options), storage: s3 });
 const pod = (objects: any[], component = 'standalone') => podSpec(ofKind(objects, 'Deployment', `kestra-${component}`)[0]);
 const template = (objects: any[], component = 'standalone') => ofKind(objects, 'Deployment', `kestra-${component}`)[0].spec.template;
 const kestraContainer = (objects: any[], component = 'standalone') => pod(objects, component).containers.find((c: any) => c.name === 'kestra');
