@@ -90,7 +90,8 @@ describe('sizing and JVM', () => {
 
 describe('grace period', () => {
   test('360 s on pods that run tasks, configurable; Kubernetes\' default 30 s on the others', () => {
-    const { objects } = synthKestra({ mode: KestraMode.distributed({ workerGroups: { slow: { terminationGracePeriodSeconds: 3600 } } }), storage: s3 });
+    const mode = KestraMode.distributed({ workerGroups: { slow: { terminationGracePeriodSeconds: 3600 } } });
+    const { objects } = synthKestra({ mode, storage: s3 });
     const grace = (name: string) => podSpec(ofKind(objects, 'Deployment', `kestra-${name}`)[0]).terminationGracePeriodSeconds;
     expect(grace('worker')).toBe(360);
     expect(grace('worker-slow')).toBe(3600);
@@ -140,7 +141,9 @@ describe('cloud identity', () => {
   const annotations = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/kestra' };
 
   test('annotations land on the one ServiceAccount every Kestra pod uses, workers with the Kubernetes runner included', () => {
-    const { kestra, objects } = synthKestra({ serviceAccount: { annotations }, mode: KestraMode.distributed(), storage: s3, taskRunner: KestraTaskRunner.kubernetes() });
+    const { kestra, objects } = synthKestra({
+      serviceAccount: { annotations }, mode: KestraMode.distributed(), storage: s3, taskRunner: KestraTaskRunner.kubernetes(),
+    });
     const account = ofKind(objects, 'ServiceAccount', 'kestra')[0];
     expect(account.metadata.annotations).toEqual(annotations);
     for (const deployment of ofKind(objects, 'Deployment')) expect(podSpec(deployment).serviceAccountName).toBe('kestra');
