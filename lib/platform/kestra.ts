@@ -23,7 +23,7 @@ import { createKestraService } from './service';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, EE_KUBERNETES_RUNNER_TYPE, KestraTaskRunner, KubernetesRunner } from './task-runner';
 import {
-  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty,
+  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, optionKeys, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty,
   validateSecretKeyRef,
 } from '../common';
 
@@ -247,9 +247,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
   }
 
   private resolveServiceAccount(options: KestraServiceAccountOptions | undefined): kplus.IServiceAccount {
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new KestraValidationError('serviceAccount', options, 'must be { name?, create?, annotations? }');
-    }
+    rejectUnknownOptions('serviceAccount', options, optionKeys<KestraServiceAccountOptions>()('name', 'create', 'annotations'));
     const name = options?.name === undefined ? this.name : validateDnsSubdomain('serviceAccount.name', options.name);
     if (options?.create === false) {
       if (options.name === undefined) throw new KestraValidationError('serviceAccount.name', undefined, 'is required when create is false');

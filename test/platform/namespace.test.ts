@@ -67,7 +67,7 @@ describe('createNamespace', () => {
   });
 
   test('the distributed example also emits the Kubernetes runner\'s task namespace before the Role and ServiceAccount in it', () => {
-    const objects = synthValid(new DistributedKestraChart(Testing.app(), 'd'));
+    const objects: any[] = synthValid(new DistributedKestraChart(Testing.app(), 'd'));
     const namespaces = objects.filter((o) => o.kind === 'Namespace');
     expect(namespaces.map((o) => [o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['kestra', 'restricted'], ['kestra-tasks', 'baseline']]);
     const firstInTasks = objects.findIndex((o) => o.metadata?.namespace === 'kestra-tasks');

@@ -153,7 +153,7 @@ describe('Service, Ingresses and autoscaling', () => {
       { path: '/api/v1/main/executions/webhook/', pathType: 'Prefix', backend: { service: { name: 'kestra', port: { name: 'http' } } } },
     ]);
     expect(kestra.ingresses.map((i) => i.name)).toEqual(['kestra', 'kestra-webhooks']);
-    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kestra-config')!.data['application.yml'])
+    expect((objects as any[]).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kestra-config').data['application.yml'])
       .toContain('url: https://kestra.internal.example.com/');
     rejects(() => synthKestra({ ingress: [{ host: 'a.example.com' }, { host: 'b.example.com' }] }), 'ingress[1].name', 'required');
     rejects(() => synthKestra({ ingress: { host: 'a.example.com', paths: [{ path: 'api' }] } }), 'ingress.paths[0].path', 'start with "/"');

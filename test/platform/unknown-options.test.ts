@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { build } from './helpers';
 import { KestraValidationError, describeValue, optionKeys, validateLabels } from '../../lib/common';
 import { KestraOperator, OperatorCredentials } from '../../lib/operator';
-import { KestraDatabase, KestraMode, KestraStorage, KestraTaskRunner } from '../../lib/platform';
+import { KestraDatabase, KestraMode, KestraScratchVolume, KestraStorage, KestraTaskRunner } from '../../lib/platform';
 import { KestraFlow, KestraFlows, KestraKeyValue, KestraNamespaceFile, KestraNamespaceFiles } from '../../lib/resources';
 
 /**
@@ -48,6 +48,16 @@ describe('unknown options are refused at run time, naming the path of the key', 
     ['Kubernetes runner', () => KestraTaskRunner.kubernetes({ namespaces: ['a'] } as any), 'taskRunner.namespaces'],
     ['resources', () => KestraMode.standalone({ resources: { request: { cpu: '1' } } } as any), 'mode.standalone.resources.request'],
     ['resource quantities', () => KestraMode.standalone({ resources: { limits: { 'ephemeral-storage': '1Gi' } } } as any), 'mode.standalone.resources.limits.ephemeral-storage'],
+    ['serviceAccount', () => build({ serviceAccount: { name: 'kestra', annotation: {} } } as any), 'serviceAccount.annotation'],
+    ['scratch volume', () => KestraScratchVolume.emptyDir({ size: '1Gi' } as any), 'scratch.size'],
+    ['jvm', () => KestraMode.standalone({ jvm: { heap: '1g' } } as any), 'mode.standalone.jvm.heap'],
+    ['plugins', () => build({ plugins: { install: ['a.b:c:1.0'], repository: [] } } as any), 'plugins.repository'],
+    ['pods', () => build({ pods: { priorityClass: 'x' } } as any), 'pods.priorityClass'],
+    ['pods per component', () => build({ pods: { components: { standalone: { nodeselector: {} } } } } as any), 'pods.components.standalone.nodeselector'],
+    ['service', () => build({ service: { kind: 'NodePort' } } as any), 'service.kind'],
+    ['ingress path', () => build({ ingress: { host: 'k.example.com', paths: [{ path: '/', type: 'Prefix' }] } } as any), 'ingress.paths[0].type'],
+    ['createNamespace', () => build({ createNamespace: { label: {} } } as any), 'createNamespace.label'],
+    ['configMapConfiguration', () => build({ configMapConfiguration: [{ name: 'c', key: 'k' }] } as any), 'configMapConfiguration[0].name'],
     ['SecretKeyRef', () => build({ extraEnv: { TOKEN: { secretName: 's', key: 'k', optional: true } } } as any), 'extraEnv.TOKEN.optional'],
     ['operator props', () => new KestraOperator(chart(), 'op', {
       apiUrl: 'http://kestra:8080', credentials: OperatorCredentials.apiToken(ref), watchNamespace: ['a'],
