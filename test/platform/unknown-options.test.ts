@@ -1,23 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
 import { build } from './helpers';
-import { KestraValidationError, describeValue, optionKeys, validateLabels } from '../../lib/common';
+import { describeValue, optionKeys, validateLabels } from '../../lib/common';
 import { KestraOperator, OperatorCredentials } from '../../lib/operator';
 import { KestraDatabase, KestraMode, KestraScratchVolume, KestraStorage, KestraTaskRunner } from '../../lib/platform';
 import { KestraFlow, KestraFlows, KestraKeyValue, KestraNamespaceFile, KestraNamespaceFiles } from '../../lib/resources';
+import { validationErrorOf } from '../util/validation-error';
 
 /**
  * JavaScript callers and `as any` skip TypeScript's excess-property check, so every props and
  * options object is checked again at run time: a misspelt option must fail the synth, naming it.
  */
-function refused(make: () => unknown): KestraValidationError {
-  try {
-    make();
-  } catch (err) {
-    expect(err).toBeInstanceOf(KestraValidationError);
-    return err as KestraValidationError;
-  }
-  throw new Error('expected a KestraValidationError');
-}
+const refused = validationErrorOf;
 
 const s3 = () => KestraStorage.s3({ bucket: 'b', region: 'r' });
 const ref = { secretName: 's', key: 'k' };
