@@ -15,7 +15,7 @@ import { KestraNamespaceOptions, addNamespace, resolveNamespaceOption } from './
 import { addKestraNetworkPolicy } from './network-policy';
 import { BASIC_AUTH_KEYS, IMAGE_KEYS, KESTRA_PROPS_KEYS } from './option-keys';
 import { applyPlugins, resolvePlugins } from './plugins';
-import { ResolvedPodOverrides, applyPodOverrides, resolvePodOverrides, transformPodTemplate } from './pod-overrides';
+import { ResolvedPodOverrides, applyPodOverrides, hasOwnPodSecurity, resolvePodOverrides, transformPodTemplate } from './pod-overrides';
 import { KestraProps, KestraServiceAccountOptions } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
@@ -127,10 +127,10 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
       throw new KestraValidationError('storage', storage.type, 'cannot be shared by several pods');
     }
 
-    if (namespaceOptions) this.namespaceObject = this.addNamespaces(namespaceOptions, taskRunner);
     const image = resolveImage(props.image);
     const scheduling = resolveScheduling(props);
     const podOverrides = resolvePodOverrides(props.pods, componentNames);
+    if (namespaceOptions) this.namespaceObject = this.addNamespaces(namespaceOptions, taskRunner, [...podOverrides.values()].some(hasOwnPodSecurity));
     const componentScheduling = new Map(componentNames.map((name) => {
       const local = props.pods?.components?.[name];
       const fields = {
@@ -237,10 +237,11 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
   }
 
   /** The Chart's Namespace, and the Kubernetes runner's task namespace when it is another one. */
-  private addNamespaces(options: KestraNamespaceOptions, taskRunner: KestraTaskRunner): ApiObject {
-    // The DinD sidecar is privileged; Kestra's Kubernetes task runner creates task pods as the flows describe them.
+  private addNamespaces(options: KestraNamespaceOptions, taskRunner: KestraTaskRunner, userPodSecurity: boolean): ApiObject {
+    // The DinD sidecar is privileged; Kestra's Kubernetes task runner creates task pods as the flows describe them;
+    // containers, volumes and security contexts given in `pods` are the user's, so only baseline is assumed for them.
     const taskNamespace = taskRunner instanceof KubernetesRunner ? taskRunner.namespace ?? this.namespace! : undefined;
-    const level = taskRunner instanceof DindRunner ? 'privileged' : taskNamespace === this.namespace ? 'baseline' : 'restricted';
+    const level = taskRunner instanceof DindRunner ? 'privileged' : taskNamespace === this.namespace || userPodSecurity ? 'baseline' : 'restricted';
     const namespace = addNamespace(this, 'Namespace', this.namespace!, level, options, {});
     if (taskNamespace !== undefined && taskNamespace !== this.namespace) addNamespace(this, 'TaskNamespace', taskNamespace, 'baseline', {}, {});
     return namespace;

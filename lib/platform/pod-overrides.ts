@@ -453,3 +453,9 @@ export function placementFields(placement: PodPlacement | undefined): Record<str
     ...(placement.imagePullSecrets.length > 0 ? { imagePullSecrets: placement.imagePullSecrets.map((name) => ({ name })) } : {}),
   };
 }
+
+/** Whether the overrides bring containers, volumes or security settings the construct did not write. */
+export function hasOwnPodSecurity(overrides: ResolvedPodOverrides): boolean {
+  return overrides.initContainers.length > 0 || overrides.extraContainers.length > 0 || overrides.extraVolumes.length > 0
+    || Object.keys(overrides.podSecurityContext).length > 0 || Object.keys(overrides.securityContext).length > 0;
+}

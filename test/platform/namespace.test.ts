@@ -59,6 +59,7 @@ describe('createNamespace', () => {
     ['zero props (DinD is privileged)', () => synthValid(new StandaloneKestraChart(Testing.app(), 's')), 'kestra', 'privileged'],
     ['no task runner', () => build({ taskRunner: KestraTaskRunner.none() }), 'kestra', 'restricted'],
     ['Kubernetes runner in the same namespace', () => build({ taskRunner: KestraTaskRunner.kubernetes() }), 'kestra', 'baseline'],
+    ['own sidecar containers (the user\'s, not checked)', () => build({ taskRunner: KestraTaskRunner.none(), pods: { extraContainers: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.35' }] } }), 'kestra', 'baseline'],
     ['Kubernetes runner elsewhere', () => build({ taskRunner: KestraTaskRunner.kubernetes({ namespace: 'kestra-tasks' }) }), 'kestra', 'restricted'],
   ])('enforces the strictest Pod Security level every pod it holds meets: %s', (_name, make, namespace, level) => {
     const objects = make();
