@@ -51,7 +51,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * Kestra on Kubernetes. With no props: a standalone server, a bundled PostgreSQL
  * reachable only from Kestra, local storage on a PVC and a rootless Docker-in-Docker
- * task runner, every pod (but the DinD sidecar) meeting the restricted Pod Security Standard.
+ * task runner (a native sidecar listening on a unix socket only), every container but that privileged sidecar meeting
+ * the restricted Pod Security Standard; use `KestraTaskRunner.none()` or the EE Kubernetes runner for pods that all do.
  */
 export class Kestra extends Construct implements IKestraApiEndpoint {
   /** Base name of the objects; the Service has exactly this name. */
