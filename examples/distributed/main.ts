@@ -14,6 +14,7 @@ export class DistributedKestraChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = { namespace: 'kestra' }) {
     super(scope, id, props);
     this.kestra = new Kestra(this, 'kestra', {
+      createNamespace: true,
       mode: KestraMode.distributed({
         webserver: { replicas: 2, resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } } },
         worker: { threads: 16, resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } } },

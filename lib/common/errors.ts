@@ -24,9 +24,12 @@ export class KestraValidationError extends Error {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON has no NaN or Infinity and would print `null`, hiding the mistake (`replicas: Number('')`).
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text;
+    // Non-finite numbers inside objects are marked, then unquoted: `{"replicas":NaN}`.
+    const text = JSON.stringify(value, (_key, item) => (typeof item === 'number' && !Number.isFinite(item) ? `\u0000${item}\u0000` : item));
+    return text === undefined ? String(value) : text.replace(/"\\u0000(NaN|-?Infinity)\\u0000"/g, '$1');
   } catch {
     return String(value);
   }

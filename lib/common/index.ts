@@ -3,3 +3,5 @@ export * from './validation';
 export * from './secret-key-ref';
 export * from './resources';
 export * from './kestra-endpoint';
+export * from './known-keys';
+export * from './labels';

@@ -1,4 +1,5 @@
 import { KestraValidationError } from './errors';
+import { optionKeys, rejectUnknownOptions } from './known-keys';
 import { validateQuantity } from './validation';
 
 /** CPU and memory as Kubernetes quantity strings, e.g. `{ cpu: '500m', memory: '1Gi' }`. */
@@ -28,6 +29,9 @@ export interface ResourceRequirements {
    */
   readonly limits?: ResourceQuantities;
 }
+
+const REQUIREMENT_KEYS = optionKeys<ResourceRequirements>()('requests', 'limits');
+const QUANTITY_KEYS = optionKeys<ResourceQuantities>()('cpu', 'memory');
 
 // Multipliers of Kubernetes resource.Quantity suffixes (k8s.io/apimachinery/pkg/api/resource/suffix.go).
 const SUFFIXES: Record<string, number> = {
@@ -63,11 +67,13 @@ export function quantityValue(quantity: string): number {
  * is refused here: the API server would reject the pod ("must be less than or equal to ... limit").
  */
 export function renderResources(field: string, resources: ResourceRequirements | undefined): Record<string, Record<string, string>> | undefined {
-  if (!resources) return undefined;
+  if (resources === undefined) return undefined;
+  rejectUnknownOptions(field, resources, REQUIREMENT_KEYS);
   const out: Record<string, Record<string, string>> = {};
   for (const section of ['requests', 'limits'] as const) {
     const quantities = resources[section];
-    if (!quantities) continue;
+    if (quantities === undefined) continue;
+    rejectUnknownOptions(`${field}.${section}`, quantities, QUANTITY_KEYS);
     const rendered: Record<string, string> = {};
     for (const kind of ['cpu', 'memory'] as const) {
       const value = quantities[kind];

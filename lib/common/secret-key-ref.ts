@@ -1,4 +1,5 @@
 import { KestraValidationError } from './errors';
+import { rejectUnknownOptions } from './known-keys';
 import { validateDnsSubdomain } from './validation';
 
 /**
@@ -13,6 +14,7 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
+const SECRET_KEY_REF_KEYS = ['secretName', 'key'];
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Validates a SecretKeyRef; `field` names the property for the error message. */
@@ -20,6 +22,7 @@ export function validateSecretKeyRef(field: string, ref: SecretKeyRef | undefine
   if (ref === undefined || ref === null || typeof ref !== 'object') {
     throw new KestraValidationError(field, ref, 'must be a secret reference { secretName, key }');
   }
+  rejectUnknownOptions(field, ref, SECRET_KEY_REF_KEYS);
   validateDnsSubdomain(`${field}.secretName`, ref.secretName);
   if (typeof ref.key !== 'string' || ref.key.length === 0 || ref.key.length > 253 || !SECRET_KEY.test(ref.key)) {
     throw new KestraValidationError(`${field}.key`, ref.key,

@@ -6,9 +6,11 @@ import { KestraCrds } from './kestra-crds';
 import { OperatorCredentials } from './operator-credentials';
 import { OperatorRbac } from './operator-rbac';
 import {
-  checkOperatorsApart, validateOperatorConnection, validateOperatorImage, validateOperatorNames, validateWatchNamespaces,
+  OPERATOR_PROPS_KEYS, checkOperatorsApart, validateOperatorConnection, validateOperatorImage, validateOperatorNames, validateWatchNamespaces,
 } from './operator-validation';
-import { IKestraApiEndpoint, KestraValidationError, ResourceRequirements, renderResources, validatePositiveInteger } from '../common';
+import {
+  IKestraApiEndpoint, KestraValidationError, ResourceRequirements, rejectUnknownOptions, renderResources, validatePositiveInteger,
+} from '../common';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/pod-security';
 
 /** Properties of {@link KestraOperator}. */
@@ -110,6 +112,7 @@ export class KestraOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: KestraOperatorProps) {
     super(scope, id);
+    rejectUnknownOptions('', props ?? null, OPERATOR_PROPS_KEYS);
     this.apiUrl = validateOperatorConnection(props);
     if (!(props.credentials instanceof OperatorCredentials)) {
       throw new KestraValidationError('credentials', props.credentials,

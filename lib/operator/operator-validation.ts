@@ -1,4 +1,11 @@
-import { IKestraApiEndpoint, KestraValidationError, validateDnsLabel, validateDnsSubdomain, validateNonEmpty } from '../common';
+import type { KestraOperatorProps } from './kestra-operator';
+import { IKestraApiEndpoint, KestraValidationError, optionKeys, validateDnsLabel, validateDnsSubdomain, validateNonEmpty } from '../common';
+
+/** Every key of {@link KestraOperatorProps}; the operator refuses any other. */
+export const OPERATOR_PROPS_KEYS = optionKeys<KestraOperatorProps>()(
+  'kestra', 'apiUrl', 'credentials', 'watchNamespaces', 'namespace', 'name', 'imageRepository', 'imageTag', 'imagePullSecrets', 'replicas',
+  'resources', 'installCrds',
+);
 
 // Docker reference grammar, simplified: lower-case registry/path components and an optional registry port.
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;

@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GeneratedPasswordSecret } from './generated-password-secret';
+import { BUNDLED_POSTGRES_KEYS } from './option-keys';
+import { PodPlacement, placementFields } from './pod-overrides';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import {
-  KestraValidationError, ResourceRequirements, SecretKeyRef, renderResources, validateDnsLabel, validateDnsSubdomain,
+  KestraValidationError, ResourceRequirements, SecretKeyRef, rejectUnknownOptions, renderResources, validateDnsLabel, validateDnsSubdomain,
   validateNonEmpty, validateQuantity, validateSecretKeyRef,
 } from '../common';
 
@@ -54,9 +56,10 @@ export interface BundledPostgresProps extends BundledPostgresOptions {
   readonly clientPodLabels: Record<string, string>;
   /** Namespace of the Chart; required to generate the password in the cluster. */
   readonly namespace?: string;
+  /** Scheduling and image pull secrets of the database and credentials Job pods. */
+  readonly placement?: PodPlacement;
 }
 
-const OPTION_KEYS = ['storageSize', 'storageClassName', 'image', 'passwordSecret', 'credentialsJobImage', 'resources'];
 const DATA_DIR = '/var/lib/postgresql/data';
 const POSTGRES_UID = 999;
 
@@ -85,10 +88,7 @@ export class BundledPostgres extends Construct {
 
   /** Validates the options at the call site, so errors name `database.*`. */
   public static validateOptions(field: string, options: BundledPostgresOptions): void {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be an object');
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw new KestraValidationError(`${field}.${key}`, (options as any)[key], `unknown option; expected one of ${OPTION_KEYS.join(', ')}`);
-    }
+    rejectUnknownOptions(field, options ?? null, BUNDLED_POSTGRES_KEYS);
     if (options.storageSize !== undefined) validateQuantity(`${field}.storageSize`, options.storageSize);
     if (options.storageClassName !== undefined) validateDnsSubdomain(`${field}.storageClassName`, options.storageClassName);
     if (options.image !== undefined) validateNonEmpty(`${field}.image`, options.image);
@@ -134,6 +134,7 @@ export class BundledPostgres extends Construct {
         // Not the database's labels: the Job's pod must never match the StatefulSet or Service selector.
         jobLabels: { ...labels, 'app.kubernetes.io/component': 'database-credentials' },
         image: props.credentialsJobImage,
+        placement: props.placement,
       });
       this.passwordSecret = this.generatedPassword.secretKeyRef;
     }
@@ -183,6 +184,7 @@ export class BundledPostgres extends Construct {
   private podSpec(props: BundledPostgresProps): Record<string, unknown> {
     const isReady = ['pg_isready', '-q', '-h', '127.0.0.1', '-U', this.username, '-d', this.databaseName];
     return {
+      ...placementFields(props.placement),
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(POSTGRES_UID),

@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { BundledPostgres, BundledPostgresOptions } from './bundled-postgres';
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
 import { credentialEnv } from './flow-env';
-import { KestraValidationError, SecretKeyRef, validateNonEmpty, validateSecretKeyRef } from '../common';
+import { EXTERNAL_DATABASE_KEYS } from './option-keys';
+import { PodPlacement } from './pod-overrides';
+import { KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateNonEmpty, validateSecretKeyRef } from '../common';
 
 /** Connection to a database the platform team runs (RDS, Cloud SQL, an operator-managed cluster...). */
 export interface KestraExternalDatabaseOptions {
@@ -32,6 +34,8 @@ export interface KestraDatabaseContext {
   readonly clientPodLabels: Record<string, string>;
   /** Namespace of the Chart, if it sets one. */
   readonly namespace?: string;
+  /** Scheduling and image pull secrets the bundled database's pods inherit from Kestra's. */
+  readonly placement?: PodPlacement;
 }
 
 /** Outside Kestra's `KESTRA_` env-vars prefix, so flows cannot read it (see flow-env.ts). */
@@ -100,7 +104,7 @@ class ExternalDatabase extends KestraDatabase {
 
   constructor(public readonly kind: string, private readonly driver: string, scheme: string, field: string, options: KestraExternalDatabaseOptions) {
     super();
-    if (!options || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be { url, username, password }');
+    rejectUnknownOptions(field, options ?? null, EXTERNAL_DATABASE_KEYS);
     this.url = jdbc(`${field}.url`, options.url, scheme);
     this.username = validateNonEmpty(`${field}.username`, options.username);
     this.password = validateSecretKeyRef(`${field}.password`, options.password);
@@ -122,7 +126,7 @@ class BundledDatabase extends KestraDatabase {
 
   public _bind(scope: Construct, context: KestraDatabaseContext): KestraDatabaseBinding {
     const postgres = new BundledPostgres(scope, 'Postgres', {
-      ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels, namespace: context.namespace,
+      ...this.options, name: `${context.name}-postgres`, clientPodLabels: context.clientPodLabels, namespace: context.namespace, placement: context.placement,
     });
     const url = `jdbc:postgresql://${postgres.serviceName}:${BundledPostgres.PORT}/${postgres.databaseName}`;
     return {

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PodPlacement, placementFields } from './pod-overrides';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { KestraValidationError, SecretKeyRef } from '../common';
 
@@ -25,6 +26,11 @@ export interface GeneratedPasswordSecretProps {
    * @default GeneratedPasswordSecret.DEFAULT_IMAGE
    */
   readonly image?: string;
+  /**
+   * Scheduling and image pull secrets of the Job's pod.
+   * @default - none
+   */
+  readonly placement?: PodPlacement;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -114,6 +120,7 @@ export class GeneratedPasswordSecret extends Construct {
           metadata: { labels: props.jobLabels },
           spec: {
             serviceAccountName: props.jobName,
+            ...placementFields(props.placement),
             automountServiceAccountToken: true,
             enableServiceLinks: false,
             restartPolicy: 'Never',

@@ -9,3 +9,9 @@ export * from './scratch-volume';
 export * from './jvm';
 export type { KestraConfiguration } from './configuration';
 export * from './generated-password-secret';
+export type { KestraPluginsOptions } from './plugins';
+export type {
+  KestraPodOptions, KestraComponentPodOptions, KestraPodsOptions, KestraProbeOverrides, KestraProbesOptions, KestraEnvFromSource,
+} from './pod-overrides';
+export type { KestraServiceOptions } from './service';
+export type { KestraNamespaceOptions, PodSecurityLevel } from './namespace';

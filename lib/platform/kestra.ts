@@ -1,22 +1,30 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CONFIG_FILE, HTTP_PORT, MANAGEMENT_PORT, createKestraWorkload } from './component';
+import { BundledPostgres } from './bundled-postgres';
+import { CONFIG_FILE, HTTP_PORT, createKestraWorkload } from './component';
+import { applyConfigMapFiles, resolveConfigMapFiles } from './config-map-files';
 import { KestraConfiguration, SecretEnv, deepMerge, placeholder, renderConfiguration, validateConfiguration } from './configuration';
 import { checkOverlay } from './configuration-guard';
 import { KestraDatabase } from './database';
 import { WORKING_DIR } from './dind-sidecar';
 import { credentialEnv, redactedEnvConfiguration } from './flow-env';
-import { addIngress } from './ingress';
+import { addIngresses, ingressUrl } from './ingress';
 import { KestraMode } from './mode';
+import { KestraNamespaceOptions, addNamespace, resolveNamespaceOption } from './namespace';
 import { addKestraNetworkPolicy } from './network-policy';
+import { BASIC_AUTH_KEYS, IMAGE_KEYS, KESTRA_PROPS_KEYS } from './option-keys';
+import { applyPlugins, resolvePlugins } from './plugins';
+import { ResolvedPodOverrides, applyPodOverrides, hasOwnPodSecurity, resolvePodOverrides, transformPodTemplate } from './pod-overrides';
 import { KestraProps, KestraServiceAccountOptions } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
+import { createKestraService } from './service';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, EE_KUBERNETES_RUNNER_TYPE, KestraTaskRunner, KubernetesRunner } from './task-runner';
 import {
-  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateDnsSubdomain, validateNonEmpty, validateSecretKeyRef,
+  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, optionKeys, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty,
+  validateSecretKeyRef,
 } from '../common';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
@@ -69,15 +77,29 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
   public readonly configChecksum: string;
   /** Labels every Kestra pod carries (name and instance). */
   public readonly podLabels: Readonly<Record<string, string>>;
+  /** The Ingresses, in the order of the `ingress` prop (empty without one). */
+  public readonly ingresses: readonly ApiObject[];
+  /** The HorizontalPodAutoscalers by component name. */
+  public readonly autoscalers: Readonly<Record<string, ApiObject>>;
+  /** The PodDisruptionBudgets by component name. */
+  public readonly disruptionBudgets: Readonly<Record<string, ApiObject>>;
+  /** The bundled PostgreSQL (StatefulSet, Service, NetworkPolicy, password), when the database is bundled. */
+  public readonly bundledPostgres?: BundledPostgres;
+  /** The Namespace object, with `createNamespace`. */
+  public readonly namespaceObject?: ApiObject;
 
   constructor(scope: Construct, id: string, props: KestraProps = {}) {
     super(scope, id);
-    if (props === null || typeof props !== 'object') throw new KestraValidationError('props', props, 'must be an object');
+    rejectUnknownOptions('', props ?? null, KESTRA_PROPS_KEYS);
     this.name = validateDnsLabel('name', props.name ?? id.toLowerCase());
     if (this.name.length > 40) throw new KestraValidationError('name', this.name, 'must be at most 40 characters so that derived object names stay valid');
     this.namespace = Chart.of(this).namespace;
     this.apiUrl = this.namespace ? `http://${this.name}.${this.namespace}.svc.cluster.local:${HTTP_PORT}` : `http://${this.name}:${HTTP_PORT}`;
     this.podLabels = { 'app.kubernetes.io/name': 'kestra', 'app.kubernetes.io/instance': this.name };
+    const namespaceOptions = resolveNamespaceOption(props.createNamespace);
+    if (namespaceOptions && !this.namespace) {
+      throw new KestraValidationError('createNamespace', props.createNamespace, 'needs the Chart\'s namespace: set `namespace` on the Chart');
+    }
 
     const mode = props.mode ?? KestraMode.standalone();
     const database = props.database ?? KestraDatabase.bundledPostgres();
@@ -108,17 +130,35 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
 
     const image = resolveImage(props.image);
     const scheduling = resolveScheduling(props);
+    const podOverrides = resolvePodOverrides(props.pods, componentNames);
+    if (namespaceOptions) this.namespaceObject = this.addNamespaces(namespaceOptions, taskRunner, [...podOverrides.values()].some(hasOwnPodSecurity));
+    const componentScheduling = new Map(componentNames.map((name) => {
+      const local = props.pods?.components?.[name];
+      const fields = {
+        nodeSelector: local?.nodeSelector, tolerations: local?.tolerations, affinity: local?.affinity, topologySpread: local?.topologySpread,
+      };
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+      return [name, Object.keys(defined).length > 0 ? resolveScheduling({ ...props, ...defined }, `pods.components.${name}.`) : scheduling];
+    }));
+    const plugins = resolvePlugins(props.plugins, image);
+    const configMapFiles = resolveConfigMapFiles(props.configMapConfiguration);
     const userConfiguration = validateConfiguration('configuration', props.configuration);
     const secretConfigFiles = (props.secretConfiguration ?? []).map((ref, i) => validateSecretKeyRef(`secretConfiguration[${i}]`, ref));
 
-    const dbBinding = database._bind(this, { name: this.name, clientPodLabels: { ...this.podLabels }, namespace: this.namespace });
+    const { topologySpreadConstraints: _spread, ...placementScheduling } = scheduling({});
+    const dbBinding = database._bind(this, {
+      name: this.name,
+      clientPodLabels: { ...this.podLabels },
+      namespace: this.namespace,
+      placement: { scheduling: placementScheduling, imagePullSecrets: image.pullSecrets },
+    });
+    this.bundledPostgres = dbBinding.bundledPostgres;
     const storageBinding = storage._bind();
     const secretEnv: SecretEnv[] = [...dbBinding.secretEnv, ...storageBinding.secretEnv];
     let configuration: KestraConfiguration = deepMerge(dbBinding.configuration, storageBinding.configuration);
     configuration = deepMerge(configuration, { kestra: { tasks: { tmpDir: { path: `${WORKING_DIR}/tmp` } } } });
-    if (props.ingress) {
-      configuration = deepMerge(configuration, { kestra: { url: `${props.ingress.tls ? 'https' : 'http'}://${props.ingress.host}/` } });
-    }
+    const url = props.ingress === undefined ? undefined : ingressUrl(props.ingress);
+    if (url) configuration = deepMerge(configuration, { kestra: { url } });
     if (props.basicAuth) configuration = deepMerge(configuration, basicAuthConfiguration(props.basicAuth, secretEnv));
     if (taskRunner instanceof KubernetesRunner) configuration = deepMerge(configuration, this.kubernetesRunnerDefaults(taskRunner));
     const { plainEnv, extraSecretEnv } = resolveExtraEnv(props.extraEnv, secretEnv.map((e) => e.name));
@@ -129,7 +169,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     ]);
     configuration = deepMerge(configuration, userConfiguration);
     configuration = deepMerge(configuration, redactedEnvConfiguration(secretEnv, userConfiguration));
-    const rendered = renderConfiguration(configuration, secretEnv, [...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
+    const rendered = renderConfiguration(configuration, secretEnv, [...configMapFiles.map((f) => `configmap:${f.configMapName}/${f.key}`), ...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
     this.configChecksum = rendered.checksum;
 
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels: this.podLabels }, data: { [CONFIG_FILE]: rendered.yaml } });
@@ -149,6 +189,8 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     if (taskRunner instanceof KubernetesRunner) this.taskPodServiceAccount = this.addKubernetesRunnerAccess(taskRunner);
 
     const components: Record<string, kplus.Deployment> = {};
+    const autoscalers: Record<string, ApiObject> = {};
+    const disruptionBudgets: Record<string, ApiObject> = {};
     for (const spec of mode.components) {
       const labels = { ...this.podLabels, 'app.kubernetes.io/component': spec.name };
       const deployment = createKestraWorkload(this, `Component-${spec.name}`, {
@@ -168,30 +210,46 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
         dind: spec.runsTasks && taskRunner instanceof DindRunner ? taskRunner.spec : undefined,
         recreate: storage instanceof LocalStorage && !storage.shareable,
         readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-        scheduling: scheduling(labels),
+        scheduling: componentScheduling.get(spec.name)!(labels),
+      });
+      const overrides: ResolvedPodOverrides = podOverrides.get(spec.name)!;
+      transformPodTemplate(ApiObject.of(deployment), (template) => {
+        applyConfigMapFiles(template, configMapFiles);
+        applyPlugins(template, plugins);
+        applyPodOverrides(template, overrides, spec.terminationGracePeriodExplicit === true);
       });
       components[spec.name] = deployment;
       const scaling = autoscaling.get(spec.name);
-      if (scaling) addAutoscaler(this, `Autoscaler-${spec.name}`, deployment, `${this.name}-${spec.name}`, scaling);
+      if (scaling) autoscalers[spec.name] = addAutoscaler(this, `Autoscaler-${spec.name}`, deployment, `${this.name}-${spec.name}`, scaling);
       const maxPods = scaling ? scaling.maxReplicas : spec.replicas;
-      if ((props.podDisruptionBudget ?? true) && maxPods > 1) addDisruptionBudget(this, `Disruption-${spec.name}`, `${this.name}-${spec.name}`, labels);
+      if ((props.podDisruptionBudget ?? true) && maxPods > 1) {
+        disruptionBudgets[spec.name] = addDisruptionBudget(this, `Disruption-${spec.name}`, `${this.name}-${spec.name}`, labels);
+      }
     }
     this.components = components;
+    this.autoscalers = autoscalers;
+    this.disruptionBudgets = disruptionBudgets;
 
     const http = mode.components.find((c) => c.servesHttp)!;
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: this.name, labels: this.podLabels },
-      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }, { name: 'management', port: MANAGEMENT_PORT, targetPort: MANAGEMENT_PORT }],
-    });
-    for (const [key, value] of Object.entries({ ...this.podLabels, 'app.kubernetes.io/component': http.name })) this.service.selectLabel(key, value);
-    if (props.ingress) addIngress(this, 'Ingress', this.name, this.name, props.ingress);
+    this.service = createKestraService(this, 'Service', this.name, { ...this.podLabels },
+      { ...this.podLabels, 'app.kubernetes.io/component': http.name }, props.service);
+    this.ingresses = props.ingress === undefined ? [] : addIngresses(this, this.name, this.name, props.ingress);
     if (props.networkPolicy ?? true) addKestraNetworkPolicy(this, 'NetworkPolicy', this.name, { ...this.podLabels });
   }
 
+  /** The Chart's Namespace, and the Kubernetes runner's task namespace when it is another one. */
+  private addNamespaces(options: KestraNamespaceOptions, taskRunner: KestraTaskRunner, userPodSecurity: boolean): ApiObject {
+    // The DinD sidecar is privileged; Kestra's Kubernetes task runner creates task pods as the flows describe them;
+    // containers, volumes and security contexts given in `pods` are the user's, so only baseline is assumed for them.
+    const taskNamespace = taskRunner instanceof KubernetesRunner ? taskRunner.namespace ?? this.namespace! : undefined;
+    const level = taskRunner instanceof DindRunner ? 'privileged' : taskNamespace === this.namespace || userPodSecurity ? 'baseline' : 'restricted';
+    const namespace = addNamespace(this, 'Namespace', this.namespace!, level, options, {});
+    if (taskNamespace !== undefined && taskNamespace !== this.namespace) addNamespace(this, 'TaskNamespace', taskNamespace, 'baseline', {}, {});
+    return namespace;
+  }
+
   private resolveServiceAccount(options: KestraServiceAccountOptions | undefined): kplus.IServiceAccount {
-    if (options !== undefined && (options === null || typeof options !== 'object')) {
-      throw new KestraValidationError('serviceAccount', options, 'must be { name?, create?, annotations? }');
-    }
+    rejectUnknownOptions('serviceAccount', options, optionKeys<KestraServiceAccountOptions>()('name', 'create', 'annotations'));
     const name = options?.name === undefined ? this.name : validateDnsSubdomain('serviceAccount.name', options.name);
     if (options?.create === false) {
       if (options.name === undefined) throw new KestraValidationError('serviceAccount.name', undefined, 'is required when create is false');
@@ -255,6 +313,7 @@ function assertOption(field: string, value: unknown, type: abstract new (...args
 }
 
 function resolveImage(options: KestraProps['image']) {
+  rejectUnknownOptions('image', options, IMAGE_KEYS);
   const repository = validateNonEmpty('image.repository', options?.repository ?? DEFAULT_IMAGE.repository);
   const tag = validateNonEmpty('image.tag', options?.tag ?? DEFAULT_IMAGE.tag);
   const policy = options?.pullPolicy ?? 'IfNotPresent';
@@ -264,7 +323,7 @@ function resolveImage(options: KestraProps['image']) {
 }
 
 function basicAuthConfiguration(options: NonNullable<KestraProps['basicAuth']>, secretEnv: SecretEnv[]): KestraConfiguration {
-  if (options === null || typeof options !== 'object') throw new KestraValidationError('basicAuth', options, 'must be { username, password }');
+  rejectUnknownOptions('basicAuth', options ?? null, BASIC_AUTH_KEYS);
   let username: string;
   if (typeof options.username === 'string') {
     if (!EMAIL.test(options.username)) throw new KestraValidationError('basicAuth.username', options.username, 'must be an email address (Kestra refuses other user names)');

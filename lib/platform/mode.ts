@@ -1,6 +1,6 @@
 import { KestraJvmOptions, renderJavaOptions } from './jvm';
 import { KestraScratchVolume, validateScratchVolume } from './scratch-volume';
-import { KestraValidationError, ResourceRequirements, renderResources, validateDnsLabel, validatePositiveInteger, validateQuantity } from '../common';
+import { KestraValidationError, ResourceRequirements, rejectUnknownOptions, renderResources, validateDnsLabel, validatePositiveInteger, validateQuantity } from '../common';
 
 /** Bounded scratch space of a Kestra pod (the root filesystem is read-only). */
 export interface KestraScratchOptions {
@@ -125,6 +125,8 @@ export interface KestraComponentSpec {
   readonly javaOptions: string;
   /** Pod termination grace period, when the component sets one. */
   readonly terminationGracePeriodSeconds?: number;
+  /** Whether the grace period was given in the component's options (it then wins over `pods.terminationGracePeriodSeconds`). */
+  readonly terminationGracePeriodExplicit?: boolean;
   /** Resolved scratch volumes. */
   readonly scratch: ResolvedScratch;
 }
@@ -162,16 +164,7 @@ const COMPONENT_KEYS = [...SHARED_KEYS, 'threads'];
 const SCRATCH_KEYS = ['tmpSizeLimit', 'homeSizeLimit', 'workingDirectory'];
 
 function rejectUnknownKeys(field: string, options: object | undefined, allowed: string[]): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') {
-    throw new KestraValidationError(field, options, 'must be an object');
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new KestraValidationError(`${field}.${key}`, (options as Record<string, unknown>)[key],
-        `unknown component or option "${key}"; expected one of ${allowed.join(', ')}`);
-    }
-  }
+  rejectUnknownOptions(field, options, allowed);
 }
 
 function resolveScratch(field: string, options: KestraScratchOptions | undefined, runsTasks: boolean): ResolvedScratch {
@@ -203,6 +196,7 @@ function component(field: string, name: string, args: string[], options: KestraW
     terminationGracePeriodSeconds: grace === undefined
       ? (flags.runsTasks ? TASK_POD_GRACE_PERIOD_SECONDS : undefined)
       : validatePositiveInteger(`${field}.terminationGracePeriodSeconds`, grace, 0),
+    terminationGracePeriodExplicit: grace !== undefined,
     scratch: resolveScratch(`${field}.scratch`, options?.scratch, flags.runsTasks),
   };
 }

@@ -1,6 +1,11 @@
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { KestraConfiguration } from './configuration';
 import { KestraDatabase } from './database';
 import { KestraMode } from './mode';
+import { KestraNamespaceOptions } from './namespace';
+import { KestraPluginsOptions } from './plugins';
+import { KestraPodsOptions } from './pod-overrides';
+import { KestraServiceOptions } from './service';
 import { KestraStorage } from './storage';
 import { KestraTaskRunner } from './task-runner';
 import { SecretKeyRef } from '../common';
@@ -65,6 +70,16 @@ export interface KestraIngressOptions {
   /** Public host name, e.g. `kestra.example.com`. */
   readonly host: string;
   /**
+   * Suffix of the Ingress name (`<name>-<suffix>`), needed by every Ingress but the first of a list.
+   * @default - the first Ingress is named like the Service
+   */
+  readonly name?: string;
+  /**
+   * Paths routed to the Service, e.g. only Kestra's webhook trigger path on a public Ingress.
+   * @default - [{ path: '/', pathType: 'Prefix' }]
+   */
+  readonly paths?: KestraIngressPath[];
+  /**
    * TLS: the Secret holding the certificate for `host`.
    * @default - no TLS
    */
@@ -79,6 +94,17 @@ export interface KestraIngressOptions {
    * @default - none
    */
   readonly annotations?: Record<string, string>;
+}
+
+/** One path of an Ingress rule. */
+export interface KestraIngressPath {
+  /** The path, starting with `/`. */
+  readonly path: string;
+  /**
+   * How the path matches.
+   * @default 'Prefix'
+   */
+  readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
 }
 
 /** Horizontal pod autoscaling of one component (autoscaling/v2). */
@@ -100,6 +126,17 @@ export interface KestraAutoscalingOptions {
    * @default - not used
    */
   readonly memoryUtilization?: number;
+  /**
+   * Further metrics (Pods, Object or External metrics from a metrics adapter), added after the CPU and memory ones.
+   * When given without `cpuUtilization`, no CPU metric is added.
+   * @default - none
+   */
+  readonly metrics?: k8s.MetricSpecV2[];
+  /**
+   * Scale-up and scale-down behaviour (stabilization windows, policies).
+   * @default - Kubernetes' defaults
+   */
+  readonly behavior?: k8s.HorizontalPodAutoscalerBehaviorV2;
 }
 
 /** A toleration, as in a Kubernetes pod spec. */
@@ -207,7 +244,7 @@ export interface KestraProps {
    * An Ingress routing `host` to the Service.
    * @default - no Ingress
    */
-  readonly ingress?: KestraIngressOptions;
+  readonly ingress?: KestraIngressOptions | KestraIngressOptions[];
   /**
    * Autoscaling keyed by component name (standalone, webserver, executor, scheduler, worker, indexer, worker-<group>).
    * @default - none
@@ -254,4 +291,39 @@ export interface KestraProps {
    * @default true
    */
   readonly networkPolicy?: boolean;
+  /**
+   * Emit the Chart's Namespace (first in the manifest, labelled for Pod Security admission), plus the task
+   * namespace of the Kubernetes task runner when it is another one.
+   * @default false
+   */
+  readonly createNamespace?: boolean | KestraNamespaceOptions;
+  /**
+   * Plugins installed into every Kestra pod at start, by an init container running `kestra plugins install`.
+   * @default - only the plugins of the image
+   */
+  readonly plugins?: KestraPluginsOptions;
+  /**
+   * Pod settings (priority class, annotations, labels, extra args, probes, security context, volumes, init and
+   * sidecar containers, envFrom, grace period) for every component, with per-component overrides and scheduling.
+   * @default - none
+   */
+  readonly pods?: KestraPodsOptions;
+  /**
+   * Type, annotations and labels of the Service.
+   * @default - a ClusterIP Service
+   */
+  readonly service?: KestraServiceOptions;
+  /**
+   * Additional configuration files kept in ConfigMaps, applied after the generated file and before `secretConfiguration`.
+   * @default - none
+   */
+  readonly configMapConfiguration?: KestraConfigMapKeyRef[];
+}
+
+/** One key of a ConfigMap. */
+export interface KestraConfigMapKeyRef {
+  /** Name of the ConfigMap. */
+  readonly configMapName: string;
+  /** Key holding a Kestra configuration file (YAML). */
+  readonly key: string;
 }

@@ -1,8 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { AUTOSCALING_KEYS } from './option-keys';
 import { KestraAutoscalingOptions } from './props';
-import { KestraValidationError, validatePositiveInteger } from '../common';
+import { KestraValidationError, rejectUnknownOptions, validatePositiveInteger } from '../common';
 
 /** Validated autoscaling bounds of one component. */
 export interface AutoscalingSpec {
@@ -10,13 +12,18 @@ export interface AutoscalingSpec {
   readonly minReplicas: number;
   /** Most pods. */
   readonly maxReplicas: number;
-  /** CPU target in percent. */
-  readonly cpuUtilization: number;
+  /** CPU target in percent, unless only custom metrics are used. */
+  readonly cpuUtilization?: number;
   /** Memory target in percent, if any. */
   readonly memoryUtilization?: number;
+  /** Further metrics, in wire form. */
+  readonly metrics: Array<Record<string, unknown>>;
+  /** Scaling behaviour, in wire form. */
+  readonly behavior?: Record<string, unknown>;
 }
 
-const KEYS = ['minReplicas', 'maxReplicas', 'cpuUtilization', 'memoryUtilization'];
+// autoscaling/v2 MetricSpec types (kubernetes api/autoscaling/v2 types.go, MetricSourceType).
+const METRIC_TYPES = ['Resource', 'Pods', 'Object', 'External', 'ContainerResource'];
 
 /** Checks the autoscaling map against the components that exist. */
 export function resolveAutoscaling(autoscaling: Record<string, KestraAutoscalingOptions> | undefined,
@@ -29,16 +36,28 @@ export function resolveAutoscaling(autoscaling: Record<string, KestraAutoscaling
     if (!components.includes(component)) {
       throw new KestraValidationError('autoscaling', component, `unknown component; this deployment has ${components.join(', ')}`);
     }
-    if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be { maxReplicas, minReplicas?, cpuUtilization?, memoryUtilization? }');
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key)) throw new KestraValidationError(`${field}.${key}`, (options as any)[key], `unknown option; expected one of ${KEYS.join(', ')}`);
-    }
+    rejectUnknownOptions(field, options ?? null, AUTOSCALING_KEYS);
     const minReplicas = validatePositiveInteger(`${field}.minReplicas`, options.minReplicas ?? 1);
     const maxReplicas = validatePositiveInteger(`${field}.maxReplicas`, options.maxReplicas);
     if (maxReplicas < minReplicas) throw new KestraValidationError(`${field}.maxReplicas`, maxReplicas, `must be at least minReplicas (${minReplicas})`);
-    const cpuUtilization = validatePositiveInteger(`${field}.cpuUtilization`, options.cpuUtilization ?? 80);
+    if (options.metrics !== undefined && (!Array.isArray(options.metrics) || options.metrics.length === 0)) {
+      throw new KestraValidationError(`${field}.metrics`, options.metrics, 'must list at least one metric');
+    }
+    const metrics = (options.metrics ?? []).map((metric, i) => {
+      if (metric === null || typeof metric !== 'object' || !METRIC_TYPES.includes(metric.type)) {
+        throw new KestraValidationError(`${field}.metrics[${i}].type`, metric?.type, `must be one of ${METRIC_TYPES.join(', ')}`);
+      }
+      return k8s.toJson_MetricSpecV2(metric)!;
+    });
+    const cpuDefault = metrics.length > 0 ? undefined : 80;
+    const cpuUtilization = options.cpuUtilization === undefined
+      ? cpuDefault : validatePositiveInteger(`${field}.cpuUtilization`, options.cpuUtilization);
     const memoryUtilization = options.memoryUtilization === undefined ? undefined : validatePositiveInteger(`${field}.memoryUtilization`, options.memoryUtilization);
-    out.set(component, { minReplicas, maxReplicas, cpuUtilization, memoryUtilization });
+    if (options.behavior !== undefined && (options.behavior === null || typeof options.behavior !== 'object')) {
+      throw new KestraValidationError(`${field}.behavior`, options.behavior, 'must be { scaleUp?, scaleDown? }');
+    }
+    const behavior = options.behavior === undefined ? undefined : k8s.toJson_HorizontalPodAutoscalerBehaviorV2(options.behavior);
+    out.set(component, { minReplicas, maxReplicas, cpuUtilization, memoryUtilization, metrics, behavior });
   }
   return out;
 }
@@ -47,8 +66,10 @@ export function resolveAutoscaling(autoscaling: Record<string, KestraAutoscaling
 export function addAutoscaler(scope: Construct, id: string, deployment: kplus.Deployment, name: string, spec: AutoscalingSpec): ApiObject {
   deployment.markHasAutoscaler();
   const utilization = (resource: string, value: number) => ({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
-  const metrics = [utilization('cpu', spec.cpuUtilization)];
+  const metrics: Array<Record<string, unknown>> = [];
+  if (spec.cpuUtilization !== undefined) metrics.push(utilization('cpu', spec.cpuUtilization));
   if (spec.memoryUtilization !== undefined) metrics.push(utilization('memory', spec.memoryUtilization));
+  metrics.push(...spec.metrics);
   return new ApiObject(scope, id, {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -58,6 +79,7 @@ export function addAutoscaler(scope: Construct, id: string, deployment: kplus.De
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
       metrics,
+      behavior: spec.behavior,
     },
   });
 }

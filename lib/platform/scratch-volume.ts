@@ -1,4 +1,4 @@
-import { KestraValidationError, validateDnsSubdomain, validateQuantity } from '../common';
+import { KestraValidationError, optionKeys, rejectUnknownOptions, validateDnsSubdomain, validateQuantity } from '../common';
 
 /** Options of a bounded emptyDir. */
 export interface KestraEmptyDirScratchOptions {
@@ -28,7 +28,7 @@ export interface KestraEphemeralScratchOptions {
 export abstract class KestraScratchVolume {
   /** An emptyDir on the node, bounded by `sizeLimit`. */
   public static emptyDir(options: KestraEmptyDirScratchOptions = {}): KestraScratchVolume {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('scratch', options, 'must be { sizeLimit? }');
+    rejectUnknownOptions('scratch', options ?? null, optionKeys<KestraEmptyDirScratchOptions>()('sizeLimit'));
     return new EmptyDirScratch(options.sizeLimit === undefined ? undefined : validateQuantity('sizeLimit', options.sizeLimit));
   }
 
@@ -37,7 +37,7 @@ export abstract class KestraScratchVolume {
    * cluster creates with each pod and deletes with it, off the node's root disk.
    */
   public static ephemeral(options: KestraEphemeralScratchOptions): KestraScratchVolume {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('scratch', options, 'must be { size, storageClassName? }');
+    rejectUnknownOptions('scratch', options ?? null, optionKeys<KestraEphemeralScratchOptions>()('size', 'storageClassName'));
     const size = validateQuantity('size', options.size);
     const storageClassName = options.storageClassName === undefined ? undefined : validateDnsSubdomain('storageClassName', options.storageClassName);
     return new EphemeralScratch(size, storageClassName);

@@ -1,7 +1,10 @@
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
 import { credentialEnv } from './flow-env';
 import {
-  KestraValidationError, SecretKeyRef, validateDnsSubdomain, validateNonEmpty, validatePositiveInteger,
+  ACCESS_KEY_KEYS, AZURE_SHARED_KEY_KEYS, AZURE_STORAGE_KEYS, GCS_STORAGE_KEYS, LOCAL_STORAGE_KEYS, MINIO_STORAGE_KEYS, S3_STORAGE_KEYS,
+} from './option-keys';
+import {
+  KestraValidationError, SecretKeyRef, rejectUnknownOptions, validateDnsSubdomain, validateNonEmpty, validatePositiveInteger,
   validateQuantity, validateSecretKeyRef,
 } from '../common';
 
@@ -125,12 +128,12 @@ export interface KestraStorageBinding {
   readonly secretEnv: readonly SecretEnv[];
 }
 
-function object(field: string, options: unknown): void {
-  if (options === null || typeof options !== 'object') throw new KestraValidationError(field, options, 'must be an object');
+function object(field: string, options: unknown, keys: readonly string[]): void {
+  rejectUnknownOptions(field, options ?? null, keys);
 }
 
 function accessKeys(field: string, credentials: KestraAccessKeyCredentials, prefix: string): SecretEnv[] {
-  object(field, credentials);
+  object(field, credentials, ACCESS_KEY_KEYS);
   return [
     { name: `${prefix}_ACCESS_KEY`, ref: validateSecretKeyRef(`${field}.accessKeyId`, credentials.accessKeyId) },
     { name: `${prefix}_SECRET_KEY`, ref: validateSecretKeyRef(`${field}.secretAccessKey`, credentials.secretAccessKey) },
@@ -151,7 +154,7 @@ export abstract class KestraStorage {
 
   /** Amazon S3 or an S3-compatible service. */
   public static s3(options: KestraS3StorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, S3_STORAGE_KEYS);
     const env = options.credentials ? accessKeys('storage.credentials', options.credentials, credentialEnv('S3')) : [];
     return new RemoteStorage('s3', storage('s3', {
       bucket: validateDnsSubdomain('storage.bucket', options.bucket),
@@ -165,7 +168,7 @@ export abstract class KestraStorage {
 
   /** A MinIO server. */
   public static minio(options: KestraMinioStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, MINIO_STORAGE_KEYS);
     const env = accessKeys('storage.credentials', options.credentials, credentialEnv('MINIO'));
     return new RemoteStorage('minio', storage('minio', {
       endpoint: validateNonEmpty('storage.endpoint', options.endpoint),
@@ -180,7 +183,7 @@ export abstract class KestraStorage {
 
   /** Google Cloud Storage. */
   public static gcs(options: KestraGcsStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, GCS_STORAGE_KEYS);
     const env = options.serviceAccountKey
       ? [{ name: credentialEnv('GCS_SERVICE_ACCOUNT'), ref: validateSecretKeyRef('storage.serviceAccountKey', options.serviceAccountKey) }] : [];
     return new RemoteStorage('gcs', storage('gcs', {
@@ -192,7 +195,8 @@ export abstract class KestraStorage {
 
   /** Azure Blob Storage. */
   public static azure(options: KestraAzureStorageOptions): KestraStorage {
-    object('storage', options);
+    object('storage', options, AZURE_STORAGE_KEYS);
+    if (options.sharedKey !== undefined) object('storage.sharedKey', options.sharedKey, AZURE_SHARED_KEY_KEYS);
     if (options.connectionString && options.sharedKey) {
       throw new KestraValidationError('storage.sharedKey', options.sharedKey.accountName, 'set either connectionString or sharedKey, not both');
     }
@@ -232,7 +236,7 @@ export class LocalStorage extends KestraStorage {
 
   constructor(options: KestraLocalStorageOptions) {
     super();
-    object('storage', options);
+    object('storage', options, LOCAL_STORAGE_KEYS);
     this.size = validateQuantity('storage.size', options.size ?? '10Gi');
     this.accessMode = options.accessMode ?? 'ReadWriteOnce';
     if (this.accessMode !== 'ReadWriteOnce' && this.accessMode !== 'ReadWriteMany') {

@@ -1,5 +1,6 @@
+import { DIND_KEYS, KUBERNETES_RUNNER_KEYS } from './option-keys';
 import { KestraScratchVolume, validateScratchVolume } from './scratch-volume';
-import { KestraValidationError, ResourceRequirements, renderResources, validateDnsLabel, validateNonEmpty } from '../common';
+import { KestraValidationError, ResourceRequirements, rejectUnknownOptions, renderResources, validateDnsLabel, validateNonEmpty } from '../common';
 
 // Docker 28 is end of life; 29 is the maintained major (docker-library/docker versions.json lists 29.7.x).
 const DIND_IMAGES: Record<KestraDindMode, string> = { rootless: 'docker:29.7-dind-rootless', insecure: 'docker:29.7-dind' };
@@ -69,7 +70,7 @@ export abstract class KestraTaskRunner {
    * reached through a socket on a shared emptyDir. The default, in rootless mode.
    */
   public static dind(options: KestraDindOptions = {}): KestraTaskRunner {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('taskRunner', options, 'must be an object');
+    rejectUnknownOptions('taskRunner', options ?? null, DIND_KEYS);
     const mode = options.mode ?? 'rootless';
     if (mode !== 'rootless' && mode !== 'insecure') {
       throw new KestraValidationError('taskRunner.mode', mode, 'must be "rootless" or "insecure"');
@@ -90,7 +91,7 @@ export abstract class KestraTaskRunner {
    * the Kestra ServiceAccount, which a Role in the task namespace allows to manage pods there and nothing else.
    */
   public static kubernetes(options: KestraKubernetesRunnerOptions = {}): KestraTaskRunner {
-    if (options === null || typeof options !== 'object') throw new KestraValidationError('taskRunner', options, 'must be an object');
+    rejectUnknownOptions('taskRunner', options ?? null, KUBERNETES_RUNNER_KEYS);
     if (options.namespace !== undefined) validateDnsLabel('taskRunner.namespace', options.namespace);
     const taskTypes = options.taskTypes ?? ['io.kestra.plugin.scripts'];
     if (!Array.isArray(taskTypes) || taskTypes.length === 0) throw new KestraValidationError('taskRunner.taskTypes', taskTypes, 'must be a non-empty list of plugin types');

@@ -2,12 +2,14 @@ import * as path from 'path';
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
+import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
 import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
+import { FLOW_PROPS_KEYS } from './option-keys';
 
 /** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
 export interface KestraFlowOptions {
@@ -83,6 +85,7 @@ export class KestraFlow extends KestraFlowObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraFlowProps) {
+    rejectUnknownOptions('', props ?? null, FLOW_PROPS_KEYS);
     const origin = props.sourceName ?? 'flow source';
     if (typeof props.source !== 'string') {
       throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');

@@ -2,7 +2,9 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { listFiles } from './files';
 import { KestraFlow, KestraFlowOptions } from './kestra-flow';
+import { FLOWS_PROPS_KEYS } from './option-keys';
 import { KestraValidationError } from '../common/errors';
+import { rejectUnknownOptions } from '../common/known-keys';
 
 /** Properties of {@link KestraFlows}. */
 export interface KestraFlowsProps extends KestraFlowOptions {
@@ -25,6 +27,7 @@ export class KestraFlows extends Construct {
   public readonly flows: readonly KestraFlow[];
 
   constructor(scope: Construct, id: string, props: KestraFlowsProps) {
+    rejectUnknownOptions('', props ?? null, FLOWS_PROPS_KEYS);
     super(scope, id);
     const { directory, allowEmpty, ...options } = props;
     const files = listFiles('directory', directory, (relative) => /\.ya?ml$/i.test(relative));

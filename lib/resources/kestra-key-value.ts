@@ -1,6 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
+import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraKeyValue as KestraKeyValueObject, KestraKeyValueSpecType } from '../imports/model.kestra.io';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../model';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
+import { KEY_VALUE_PROPS_KEYS } from './option-keys';
 
 /** Properties of a {@link KestraKeyValue}. */
 export interface KestraKeyValueProps {
@@ -65,6 +67,7 @@ export class KestraKeyValue extends KestraKeyValueObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
+    rejectUnknownOptions('', props ?? null, KEY_VALUE_PROPS_KEYS);
     const namespace = validateNamespace('namespace', props.namespace);
     const key = validateKvKey('key', props.key);
     const checked = checkKeyValue('value', props.value, props.type);

@@ -2,12 +2,14 @@ import * as path from 'path';
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
+import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/model.kestra.io';
 import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
+import { NAMESPACE_FILE_PROPS_KEYS } from './option-keys';
 
 /** Options shared by every way of declaring a namespace file. */
 export interface KestraNamespaceFileOptions {
@@ -68,6 +70,7 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
+    rejectUnknownOptions('', props ?? null, NAMESPACE_FILE_PROPS_KEYS);
     const namespace = validateNamespace('namespace', props.namespace);
     const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
     const filename = canonicalPath.slice(1);

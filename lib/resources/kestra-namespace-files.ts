@@ -1,9 +1,11 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
+import { rejectUnknownOptions } from '../common/known-keys';
 import { normalizeNamespaceFilePath } from '../model';
 import { listFiles } from './files';
 import { KestraNamespaceFile, KestraNamespaceFileOptions } from './kestra-namespace-file';
+import { NAMESPACE_FILES_PROPS_KEYS } from './option-keys';
 
 /** Properties of {@link KestraNamespaceFiles}. */
 export interface KestraNamespaceFilesProps extends KestraNamespaceFileOptions {
@@ -30,6 +32,7 @@ export class KestraNamespaceFiles extends Construct {
   public readonly files: readonly KestraNamespaceFile[];
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFilesProps) {
+    rejectUnknownOptions('', props ?? null, NAMESPACE_FILES_PROPS_KEYS);
     super(scope, id);
     const { directory, prefix, allowEmpty, metadata, ...options } = props;
     if (metadata?.name !== undefined) {

@@ -1,21 +1,13 @@
 import { BASE_PROPS, newChart } from './operator-fixtures';
-import { KestraValidationError } from '../../lib/common';
 import { KestraOperator, KestraOperatorProps, OperatorCredentials } from '../../lib/operator';
+import { validationErrorOf } from '../util/validation-error';
 
 function build(props: Partial<KestraOperatorProps>, namespace?: string | null): void {
   const { chart } = newChart(namespace);
   new KestraOperator(chart, 'operator', { ...BASE_PROPS, ...props } as KestraOperatorProps);
 }
 
-function errorOf(action: () => unknown): KestraValidationError {
-  try {
-    action();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KestraValidationError);
-    return e as KestraValidationError;
-  }
-  throw new Error('expected a KestraValidationError, nothing was thrown');
-}
+const errorOf = validationErrorOf;
 
 describe('connection', () => {
   test.each<[string, Partial<KestraOperatorProps>, string]>([
