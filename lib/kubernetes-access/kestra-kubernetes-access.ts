@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { KubernetesAccessFlows, flowInputs } from './flow-inputs';
 import { PlanRbacObjects, renderPlanRbac } from './rbac-objects';
 import { KestraValidationError } from '../common/errors';
+import { optionKeys, rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsLabel } from '../common/validation';
 import {
   KubernetesAccessPlan, KubernetesPolicyReportFormat, KubernetesTaskGrant, kubernetesPolicyReport, planKubernetesAccess,
@@ -48,7 +49,8 @@ export class KestraKubernetesAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: KestraKubernetesAccessProps) {
     super(scope, id);
-    if (!(props?.kestra instanceof Kestra)) throw new KestraValidationError('kestra', typeof props?.kestra, 'must be a Kestra construct');
+    rejectUnknownOptions('', props ?? null, optionKeys<KestraKubernetesAccessProps>()('kestra', 'flows', 'grants', 'name'));
+    if (!(props.kestra instanceof Kestra)) throw new KestraValidationError('kestra', typeof props?.kestra, 'must be a Kestra construct');
     const kestra = props.kestra;
     if (!kestra.namespace) {
       throw new KestraValidationError('kestra.namespace', kestra.namespace, 'RoleBindings name the ServiceAccount by namespace; set `namespace` on the Chart of Kestra');

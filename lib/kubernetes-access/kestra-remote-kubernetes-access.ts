@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { KubernetesAccessFlows, flowInputs } from './flow-inputs';
 import { PlanRbacObjects, renderPlanRbac } from './rbac-objects';
 import { KestraValidationError } from '../common/errors';
+import { optionKeys, rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsLabel } from '../common/validation';
 import {
   KubernetesAccessPlan, KubernetesClusterSelector, KubernetesPolicyReportFormat, KubernetesTaskGrant, kubernetesPolicyReport, planKubernetesAccess,
@@ -68,8 +69,9 @@ export class KestraRemoteKubernetesAccess extends Construct {
       throw new KestraValidationError('namespace', namespace, 'the ServiceAccount and its token live in the Chart\'s namespace; set `namespace` on the Chart');
     }
     this.namespace = namespace;
+    rejectUnknownOptions('', props ?? null, optionKeys<KestraRemoteKubernetesAccessProps>()('flows', 'cluster', 'grants', 'name'));
     const name = validateDnsLabel('name', props.name ?? 'kestra-flow-tasks');
-    if (!props.cluster || typeof props.cluster !== 'object') throw new KestraValidationError('cluster', props.cluster, 'must be { name, secrets?, masterUrls? }');
+    rejectUnknownOptions('cluster', props.cluster ?? null, optionKeys<KubernetesClusterSelector>()('name', 'secrets', 'masterUrls'));
     this.plan = planKubernetesAccess({
       flows: flowInputs('flows', props.flows),
       serviceAccount: { name, namespace },

@@ -6,6 +6,7 @@ import {
   KubernetesVerb, deriveKubernetesPermissions, isExpression, kubernetesTasks,
 } from './kubernetes-task-rules';
 import { KestraValidationError } from '../common/errors';
+import { optionKeys, rejectUnknownOptions } from '../common/known-keys';
 
 const VERBS: readonly KubernetesVerb[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -238,12 +239,17 @@ function validateSelector(cluster: KubernetesClusterSelector): void {
   }
 }
 
+const GRANT_KEYS = optionKeys<KubernetesTaskGrant>()('flow', 'taskId', 'rules');
+const GRANT_RULE_KEYS = optionKeys<KubernetesGrantRule>()('namespace', 'clusterScoped', 'apiGroup', 'resource', 'verbs', 'resourceNames');
+
 function validateGrant(field: string, grant: KubernetesTaskGrant): { flow: string; taskId: string; permissions: KubernetesPermission[] } {
+  rejectUnknownOptions(field, grant ?? null, GRANT_KEYS);
   if (typeof grant?.flow !== 'string' || !/^[^/]+\/[^/]+$/.test(grant.flow)) throw new KestraValidationError(`${field}.flow`, grant?.flow, 'must be "<namespace>/<flow id>"');
   if (typeof grant.taskId !== 'string' || grant.taskId === '') throw new KestraValidationError(`${field}.taskId`, grant.taskId, 'must be the task id');
   if (!Array.isArray(grant.rules) || grant.rules.length === 0) throw new KestraValidationError(`${field}.rules`, grant.rules, 'must list at least one rule');
   const permissions = grant.rules.map((rule, i): KubernetesPermission => {
     const at = `${field}.rules[${i}]`;
+    rejectUnknownOptions(at, rule ?? null, GRANT_RULE_KEYS);
     if (rule.clusterScoped === true && rule.namespace !== undefined) throw new KestraValidationError(`${at}.namespace`, rule.namespace, 'must be absent on a clusterScoped rule');
     if (rule.clusterScoped !== true && (typeof rule.namespace !== 'string' || !DNS_LABEL.test(rule.namespace))) {
       throw new KestraValidationError(`${at}.namespace`, rule.namespace, 'must be a Kubernetes namespace name (or set clusterScoped: true)');

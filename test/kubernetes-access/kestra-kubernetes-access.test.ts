@@ -145,6 +145,10 @@ tasks:
     expect(() => new KestraKubernetesAccess(other, 'b', { kestra: k2, flows: [] })).toThrow(KestraValidationError);
   });
 
+  test('a misspelt prop is refused at run time, naming it', () => {
+    expect(() => setup({}, [ROTATE], { grant: [] } as Partial<AccessProps>)).toThrow(/grant: .*unknown option \(did you mean "grants"\?\)/);
+  });
+
   test('report(): per namespace, every rule and the flow/task needing it', () => {
     const { access } = setup();
     const text = access.report();

@@ -99,3 +99,24 @@ describe('KestraRemoteKubernetesAccess (a chart for another cluster)', () => {
     }
   });
 });
+
+describe('options JavaScript callers can misspell are refused, naming the key', () => {
+  const flows = () => [new KestraFlow(new Chart(Testing.app(), 'home'), 'flow', { source: SOURCE })];
+  const chart = () => new Chart(Testing.app(), 'gpu', { namespace: 'kestra-remote' });
+
+  test('a top-level prop', () => {
+    expect(() => new KestraRemoteKubernetesAccess(chart(), 'a', { flows: flows(), cluster: { name: 'gpu', secrets: ['GPU_K8S_TOKEN'] }, grant: [] } as any))
+      .toThrow(/grant: .*unknown option \(did you mean "grants"\?\)/);
+  });
+
+  test('a cluster selector key', () => {
+    expect(() => new KestraRemoteKubernetesAccess(chart(), 'a', { flows: flows(), cluster: { name: 'gpu', secret: ['GPU_K8S_TOKEN'] } as any }))
+      .toThrow(/cluster\.secret: .*unknown option \(did you mean "secrets"\?\)/);
+  });
+
+  test('a grant rule key', () => {
+    const grants = [{ flow: 'company.ml/train', taskId: 'gpu_pod', rules: [{ namespace: 'gpu-jobs', resource: 'pods', verbs: ['get'], names: ['x'] }] }];
+    expect(() => new KestraRemoteKubernetesAccess(chart(), 'a', { flows: flows(), cluster: { name: 'gpu', secrets: ['GPU_K8S_TOKEN'] }, grants } as any))
+      .toThrow(/grants\[0\]\.rules\[0\]\.names: .*unknown option/);
+  });
+});
