@@ -8,3 +8,4 @@ export * from './flow-rules';
 export * from './flow-source';
 export * from './flow-canonical';
 export * from './read-only-label';
+export * from './key-value-round-trip';
