@@ -11,6 +11,8 @@ import { KestraValidationError } from '../common/errors';
 /** KVStore.durationPattern, verbatim: what Kestra reads back as a DURATION. */
 export const KESTRA_DURATION_PATTERN = '^P(?=.)(?:\\d*D)?(?:T(?=.)(?:\\d*H)?(?:\\d*M)?(?:\\d*S)?)?$';
 
+// what stands for the value in an error: it may be a secret
+const REDACTED = '<redacted>';
 // the same shape, with digits required (java.time.Duration.parse refuses "PD") and captured
 const STORABLE_DURATION = '^P(?:(\\d+)D)?(?:T(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+)S)?)?$';
 const DATETIME_OFFSET = '^(\\d{4}-\\d{2}-\\d{2}T[0-9:.]+)(Z|[+-]\\d{2}:\\d{2})$';
@@ -27,22 +29,22 @@ export function checkStorableKeyValue(field: string, value: unknown, type?: KeyV
   } catch (err) {
     const failure = err as Partial<KestraValidationError> | undefined;
     if (typeof failure?.field === 'string' && typeof failure.reason === 'string') {
-      throw new KestraValidationError(failure.field, `<${shapeOf(value)}>`, failure.reason);
+      throw new KestraValidationError(failure.field, REDACTED, `${failure.reason} (got ${shapeOf(value)})`);
     }
     throw err;
   }
   if (checked.type === 'STRING' && new RegExp(KESTRA_DURATION_PATTERN).test(checked.value as string)) {
-    throw new KestraValidationError(field, '<a string shaped like an ISO-8601 duration>',
-      'Kestra reads such a STRING back as a DURATION (KVStore.durationPattern): set type "DURATION", or store it inside a JSON value');
+    throw new KestraValidationError(field, REDACTED, 'is a string shaped like an ISO-8601 duration, and Kestra reads such a STRING back '
+      + 'as a DURATION (KVStore.durationPattern): set type "DURATION", or store it inside a JSON value');
   }
   if (checked.type === 'DURATION') {
     const text = checked.value as string;
     if (/^[-+]|[DTHMS][-+]/i.test(text)) {
-      throw new KestraValidationError(field, '<a signed duration>', 'Kestra stores only unsigned durations as DURATION, e.g. "PT30M", "P1DT12H"');
+      throw new KestraValidationError(field, REDACTED, 'is a signed duration, and Kestra stores only unsigned durations as DURATION, e.g. "PT30M", "P1DT12H"');
     }
     if (!new RegExp(STORABLE_DURATION).test(text) || text === 'P' || text.endsWith('T')) {
-      throw new KestraValidationError(field, `<${shapeOf(text)}>`,
-        'Kestra stores as DURATION only whole days, hours, minutes and seconds in upper case, e.g. "PT30M", "P1DT12H", "PT45S" (no fractions, weeks, months or years)');
+      throw new KestraValidationError(field, REDACTED,
+        `is ${shapeOf(text)} that Kestra cannot store as a DURATION: it stores only whole days, hours, minutes and seconds in upper case, e.g. "PT30M", "P1DT12H", "PT45S" (no fractions, weeks, months or years)`);
     }
   }
   if (checked.type === 'DATETIME') {
