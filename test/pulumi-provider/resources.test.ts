@@ -60,7 +60,7 @@ test('resource outputs carry the engine\'s values (revision, flowId, key, path, 
 });
 
 test('every argument accepts a pulumi.Input, the connection and its nested fields included', async () => {
-  const later = <T>(value: T): pulumi.Output<T> => pulumi.output(Promise.resolve(value));
+  const later = <T>(value: T): pulumi.Output<T> => pulumi.output(Promise.resolve(value)) as unknown as pulumi.Output<T>;
   const connection = {
     url: later('https://kestra.example.com'),
     apiToken: later('token-from-another-stack'),
