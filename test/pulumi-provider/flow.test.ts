@@ -140,6 +140,13 @@ test('validation at preview: a leading comment and "---" pass, one quick attempt
     expect(Date.now() - started).toBeLessThan(1200);
     expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('no answer within 200 ms'));
     expect(server.requestCounts()['POST /api/v1/{tenant}/flows/validate']).toBe(1);
+    // however patient the connection, validation waits 5 s at most
+    server.inject({ operationId: 'validateFlows', times: 1, delayMs: 7000 });
+    const patient = Date.now();
+    expect((await provider.check({}, { connection: { ...connection, timeoutMs: 60_000 }, source: SOURCE })).failures).toEqual([]);
+    expect(Date.now() - patient).toBeGreaterThanOrEqual(4900);
+    expect(Date.now() - patient).toBeLessThan(6500);
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('no answer within 5000 ms'));
     expect(warn.mock.calls.every(([line]) => !String(line).includes('\n'))).toBe(true);
   } finally {
     warn.mockRestore();
