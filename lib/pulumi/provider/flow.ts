@@ -59,7 +59,7 @@ export interface FlowOutputs extends FlowInputs {
   readonly revision: number;
 }
 
-const IMPORT_FORMAT = '<tenant>/<namespace>/<flowId>';
+const ID_FORMAT = '<tenant>/<namespace>/<flowId>';
 const FLOW_ROUTE = 'flows/{namespace}/{id}';
 /** Longest wait for Kestra's validation at preview: it only adds to what the local checks found. */
 const VALIDATION_TIMEOUT_MS = 5_000;
@@ -108,7 +108,7 @@ export const flowProvider: pulumi.dynamic.ResourceProvider<FlowInputs, FlowOutpu
   },
 
   async read(id: string, props?: FlowOutputs): Promise<pulumi.dynamic.ReadResult<FlowOutputs>> {
-    const { tenant, namespace, rest: flowId } = splitImportId('Flow', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest: flowId } = splitImportId('Flow', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props?.connection, tenant));
     const flow = await readFlow(conn, namespace, flowId);
     if (flow === undefined) {
@@ -144,7 +144,7 @@ export const flowProvider: pulumi.dynamic.ResourceProvider<FlowInputs, FlowOutpu
   },
 
   async delete(id: string, props: FlowOutputs) {
-    const { tenant, namespace, rest: flowId } = splitImportId('Flow', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest: flowId } = splitImportId('Flow', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props.connection, tenant));
     try {
       await callKestra(conn, { method: 'DELETE', route: FLOW_ROUTE, segments: ['flows', namespace, flowId] });

@@ -78,7 +78,7 @@ export interface KeyValueOutputs extends KeyValueInputs {
 
 interface KvDetail { type: KeyValueType; value: unknown }
 
-const IMPORT_FORMAT = '<tenant>/<namespace>/<key>';
+const ID_FORMAT = '<tenant>/<namespace>/<key>';
 const ROUTE = 'namespaces/{namespace}/kv/{key}';
 
 /** Reconciles one entry of Kestra's key/value store through `/api/v1/{tenant}/namespaces/{namespace}/kv/{key}`. */
@@ -125,7 +125,7 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
   },
 
   async read(id: string, props?: KeyValueOutputs): Promise<pulumi.dynamic.ReadResult<KeyValueOutputs>> {
-    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props?.connection, tenant));
     const entry = await readEntry(conn, namespace, key, true);
     if (entry === 'expired') return {};
@@ -159,7 +159,7 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
   },
 
   async delete(id: string, props: KeyValueOutputs) {
-    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props.connection, tenant));
     try {
       // Kestra answers `false` for a key that is already gone: nothing to do either way

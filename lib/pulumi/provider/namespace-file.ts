@@ -49,7 +49,7 @@ export interface NamespaceFileOutputs extends NamespaceFileInputs {
   readonly sha256: string;
 }
 
-const IMPORT_FORMAT = '<tenant>/<namespace>/<path>';
+const ID_FORMAT = '<tenant>/<namespace>/<path>';
 const ROUTE = 'namespaces/{namespace}/files';
 // Kestra extracts an upload whose part *filename* ends in `.zip` at `/` and ignores `path`, answering 200
 // (NamespaceFileController.innerCreateNamespaceFile in kestra-io/kestra webserver/.../controllers/api/):
@@ -97,7 +97,7 @@ export const namespaceFileProvider: pulumi.dynamic.ResourceProvider<NamespaceFil
   },
 
   async read(id: string, props?: NamespaceFileOutputs): Promise<pulumi.dynamic.ReadResult<NamespaceFileOutputs>> {
-    const { tenant, namespace, rest } = splitImportId('NamespaceFile', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest } = splitImportId('NamespaceFile', id, ID_FORMAT);
     const path = normalizeNamespaceFilePath('path', rest);
     const conn = resolveConnection(connectionForTenant(props?.connection, tenant));
     const bytes = await readFile(conn, namespace, path);
@@ -126,7 +126,7 @@ export const namespaceFileProvider: pulumi.dynamic.ResourceProvider<NamespaceFil
   },
 
   async delete(id: string, props: NamespaceFileOutputs) {
-    const { tenant, namespace, rest } = splitImportId('NamespaceFile', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest } = splitImportId('NamespaceFile', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props.connection, tenant));
     try {
       await callKestra(conn, {

@@ -15,7 +15,7 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Splits an import id `<tenant>/<namespace>/<rest>`; `rest` may itself contain `/` (a file path). */
+/** Splits a resource id `<tenant>/<namespace>/<rest>`; `rest` may itself contain `/` (a file path). */
 export function splitImportId(resource: string, id: string, format: string): { tenant: string; namespace: string; rest: string } {
   const first = id.indexOf('/');
   const second = first < 0 ? -1 : id.indexOf('/', first + 1);
