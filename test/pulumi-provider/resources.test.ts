@@ -74,12 +74,20 @@ test('every argument accepts a pulumi.Input, the connection and its nested field
   });
   const entry = new KeyValue('inputs-kv', {
     connection: later({ url: 'https://kestra.example.com', password: 'p', username: 'u' }),
-    namespace: later('company.team'), key: later('k'), value: later({ a: 1 }), type: later('JSON' as const),
-    ttl: later('P1D'), description: later('d'), overwriteExisting: true,
+    namespace: later('company.team'),
+    key: later('k'),
+    value: later({ a: 1 }),
+    type: later('JSON' as const),
+    ttl: later('P1D'),
+    description: later('d'),
+    overwriteExisting: true,
   });
   const file = new NamespaceFile('inputs-file', {
-    connection: Promise.resolve({ url: 'https://kestra.example.com' }), namespace: later('company.team'),
-    path: later('a.txt'), content: later('x'), overwriteExisting: later(true),
+    connection: Promise.resolve({ url: 'https://kestra.example.com' }),
+    namespace: later('company.team'),
+    path: later('a.txt'),
+    content: later('x'),
+    overwriteExisting: later(true),
   });
   await Promise.all([flow, entry, file].map((resource) => valueOf(resource.urn)));
   await new Promise((resolve) => setTimeout(resolve, 50));

@@ -279,8 +279,10 @@ export class KestraApiServer {
     switch (operationId) {
       case 'createFlow': return this.createFlow(store, body.toString('utf8'));
       case 'updateFlow': return this.updateFlow(store, p, body.toString('utf8'));
-      case 'listFlowsByNamespace':
-        return { status: 200, body: [...store.flows.values()].filter((f) => !f.deleted && f.namespace === p.namespace).map((f) => flowJson(f, false)) };
+      case 'listFlowsByNamespace': {
+        const live = [...store.flows.values()].filter((f) => !f.deleted && f.namespace === p.namespace);
+        return { status: 200, body: live.map((f) => flowJson(f, false)) };
+      }
       case 'getFlow': {
         if (this.stillHidden(`flow:${p.tenant}/${flowKey}`)) return notFound(`Flow ${flowKey} not found`);
         const flow = store.flows.get(flowKey);

@@ -97,7 +97,9 @@ export async function withMessages<T>(run: () => Promise<T>): Promise<T> {
  * when namespace and id stay. Credentials, headers, timeouts and retries are not triggers: changing
  * them is an update that writes nothing to Kestra.
  */
-export function connectionReplaces(olds: { connection?: KestraConnection; tenant?: string; kestraUrl?: string }, news: { connection?: KestraConnection }): string[] {
+export function connectionReplaces(
+  olds: { connection?: KestraConnection; tenant?: string; kestraUrl?: string }, news: { connection?: KestraConnection },
+): string[] {
   const replaces: string[] = [];
   const oldTenant = olds.tenant ?? resolveTenant(olds.connection);
   if (isUnknown(news.connection?.tenant) || resolveTenant(news.connection) !== oldTenant) replaces.push('connection.tenant');
