@@ -60,6 +60,8 @@ export function checkStorableKeyValue(field: string, value: unknown, type?: KeyV
  * midnight DATETIME back as; Kestra's JSON reading of an offset date-time is that instant too), JSON by content.
  */
 export function keyValueMeaning(value: unknown, type?: KeyValueType): string {
+  // Kestra's JSON answer for a ZonedDateTime is its ISO text: a JSON string no caller could have stored as JSON
+  if (type === 'JSON' && typeof value === 'string' && new RegExp(DATETIME_OFFSET).test(value)) return `INSTANT:${Date.parse(value)}`;
   let checked: CheckedKeyValue;
   try {
     checked = checkKeyValue('value', value, type);
@@ -76,7 +78,6 @@ export function keyValueMeaning(value: unknown, type?: KeyValueType): string {
     case 'DATE':
       return `INSTANT:${Date.parse(`${String(checked.value)}T00:00:00Z`)}`;
     case 'JSON':
-      if (typeof value === 'string' && new RegExp(DATETIME_OFFSET).test(value)) return `INSTANT:${Date.parse(value)}`;
       return `JSON:${canonicalJson(checked.value)}`;
     default:
       return `${checked.type}:${JSON.stringify(checked.value)}`;

@@ -109,6 +109,10 @@ test('check names header-unsafe descriptions and headers instead of failing the 
   const badHeader = await check({ connection: { ...connection, headers: { 'X-Proxy-Key': 'a\r\nInjected: 1' } } });
   expect(badHeader).toEqual([{ property: 'connection', reason: expect.stringContaining('Invalid connection.headers.X-Proxy-Key: "<redacted>"') }]);
   expect(await check({ connection: { ...connection, headers: { 'Bad Name': 'x' } } })).toEqual([{ property: 'connection', reason: expect.stringContaining('not an HTTP token') }]);
+  // called without check (as a direct caller may): the same named error, never Node's "failed: undefined"
+  await expect(provider.create({ connection, namespace: 'company.team', key: 'k', value: 1, description: '阈值' }))
+    .rejects.toThrow(/^Invalid description: "阈值": travels as an HTTP header/);
+  expect(server.keyValues().size).toBe(0);
 });
 
 test('check rejects bad keys, namespaces, ttls and values without echoing the value', async () => {
@@ -125,6 +129,13 @@ test('refresh reports drift and drops deleted entries; an expired entry (410 Gon
   const drifted = await provider.read(id, outs);
   expect(drifted.props).toMatchObject({ value: 41, type: 'NUMBER' });
   expect(await provider.diff(id, drifted.props, { ...outs })).toMatchObject({ changes: true });
+
+  // another client stored a date-time with an offset: Kestra answers it as JSON, the same instant is no drift
+  const { id: whenId, outs: when } = await createEntry({ key: 'when', value: '2024-05-01T08:00:00Z', type: 'DATETIME' });
+  Object.assign(server.keyValues().get('company.team/when')!, { type: 'JSON', value: '2024-05-01T10:00:00+02:00' });
+  expect((await provider.read(whenId, when)).props).toMatchObject({ value: '2024-05-01T08:00:00Z', type: 'DATETIME' });
+  Object.assign(server.keyValues().get('company.team/when')!, { type: 'JSON', value: '2024-05-01T11:00:00+02:00' });
+  expect((await provider.read(whenId, when)).props).toMatchObject({ value: '2024-05-01T11:00:00+02:00', type: 'JSON' });
 
   // past its TTL Kestra answers 410 once (and deletes the entry), then 404
   server.advanceClock(3_600_001);
