@@ -156,7 +156,8 @@ export const flowProvider: pulumi.dynamic.ResourceProvider<FlowInputs, FlowOutpu
 });
 
 /**
- * Creates a flow. Kestra refuses a POST for a flow id that exists (422, or 409 on some versions): the flow
+ * Creates a flow. Kestra refuses a POST for a flow id that exists (a 422 constraint violation; a 409, which
+ * ErrorController gives an IllegalStateException, is read the same way): the flow
  * found there is adopted when it has the same definition — also the case of this create's own first POST,
  * applied behind a timeout or a 5xx and invisible to the read that followed — and overwritten only on opt-in.
  */
