@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import * as ts from 'typescript';
@@ -41,6 +42,25 @@ test('the jest build compiles like the package: ES2022 targets with define seman
     })!.options;
     expect(options.target).toBe(ts.ScriptTarget.ES2022);
     expect(options.useDefineForClassFields).not.toBe(false); // so fields are defined, as in the published dist/
+  }
+});
+
+test('compiled as published (tsconfig.json), the resource classes define no field over their outputs', () => {
+  const options = ts.getParsedCommandLineOfConfigFile(path.join(__dirname, '..', '..', 'tsconfig.json'), {}, {
+    ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); },
+  })!.options;
+  const outputs: Record<string, string[]> = {
+    'flow.ts': ['source', 'namespace', 'flowId', 'tenant', 'revision'],
+    'key-value.ts': ['namespace', 'key', 'value', 'type', 'tenant'],
+    'namespace-file.ts': ['namespace', 'path', 'content', 'sha256', 'tenant'],
+  };
+  for (const [file, names] of Object.entries(outputs)) {
+    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'pulumi', 'provider', file), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: options }).outputText;
+    const body = js.slice(js.indexOf('extends pulumi.dynamic.Resource'));
+    expect(body.length).toBeGreaterThan(100);
+    // an ES2022 class field (`revision;`) would be defined after super() and hide the Output
+    for (const name of names) expect(body).not.toMatch(new RegExp(`^\\s+${name};`, 'm'));
   }
 });
 
