@@ -12,6 +12,8 @@ export type ServerRequest = 'counts' | 'reset' | 'state' | 'close';
 export interface ServerState {
   readonly resources: number;
   readonly contractViolations: string[];
+  /** Requests for paths no Kestra route serves. */
+  readonly unrouted: string[];
 }
 
 async function main(): Promise<void> {
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
     if (request === 'reset') reply(server.resetCounts() ?? true);
     if (request === 'state') {
       const resources = server.flows().length + server.keyValues().size + server.files().size;
-      reply({ resources, contractViolations: server.contractViolations } satisfies ServerState);
+      reply({ resources, contractViolations: server.contractViolations, unrouted: server.unrouted } satisfies ServerState);
     }
     if (request === 'close') {
       await server.close();

@@ -9,6 +9,7 @@ export * from './flow-source';
 export * from './flow-tasks';
 export * from './flow-canonical';
 export * from './read-only-label';
+export * from './key-value-round-trip';
 export * from './kubernetes-kinds';
 export * from './kubernetes-task-rules';
 export * from './kubernetes-access-plan';

@@ -10,7 +10,8 @@ const ENV = {
 const CONNECTION_TOKEN = 'connection-token-SENTINEL-d4';
 const CONNECTION_PASSWORD = 'connection-password-SENTINEL-e5';
 const KV_VALUE = 'kv-value-SENTINEL-f6';
-const SENTINELS = [...Object.values(ENV), CONNECTION_TOKEN, CONNECTION_PASSWORD, KV_VALUE];
+const HEADER_VALUE = 'header-value-SENTINEL-h8';
+const SENTINELS = [...Object.values(ENV), CONNECTION_TOKEN, CONNECTION_PASSWORD, KV_VALUE, HEADER_VALUE];
 // how the Pulumi wire format marks a secret: { [SIG_KEY]: SECRET_SIG, value }
 const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 const SOURCE = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
@@ -20,7 +21,7 @@ const expectNoSentinel = (text: string): void => {
 };
 
 afterEach(() => {
-  for (const name of [...Object.keys(ENV), 'KESTRA_URL', 'KESTRA_TENANT']) delete process.env[name];
+  for (const name of [...Object.keys(ENV), 'KESTRA_URL', 'KESTRA_TENANT', 'KESTRA_TENANT_ID']) delete process.env[name];
 });
 
 test('serialized providers capture no credential and read the environment only when they run', async () => {
@@ -58,6 +59,31 @@ test('serialized providers capture no credential and read the environment only w
   }
 });
 
+test('KESTRA_TENANT_ID (the Terraform provider\'s name) is read too; KESTRA_TENANT wins; header values are redacted', async () => {
+  const [flows, kv] = await Promise.all([flowProvider, keyValueProvider].map(serializeAndLoad));
+  const server = await KestraApiServer.start();
+  try {
+    process.env.KESTRA_URL = server.url;
+    process.env.KESTRA_TENANT_ID = 'terraform-style';
+    const created = await flows.create({ source: SOURCE });
+    expect(created.id).toBe('terraform-style/company.team/hello');
+    expect(server.flows('terraform-style')).toHaveLength(1);
+    // diff reads it as well: the same tenant is no replace
+    expect(await flows.diff(created.id, created.outs, { source: SOURCE })).toMatchObject({ replaces: [] });
+    process.env.KESTRA_TENANT = 'explicit';
+    expect((await kv.create({ namespace: 'company.team', key: 'k', value: 1 })).id).toBe('explicit/company.team/k');
+
+    // a proxy header echoed back by the server never reaches the error
+    const connection = { url: server.url, headers: { 'X-Proxy-Key': 'proxy-key-SENTINEL-g7' } };
+    server.inject({ operationId: 'getKeyValue', times: 1, status: 400, message: 'rejected header X-Proxy-Key=proxy-key-SENTINEL-g7' });
+    const failure = await kv.read('explicit/company.team/k', { connection }).catch((err: Error) => err);
+    expect(String(failure)).toContain('HTTP 400: rejected header X-Proxy-Key=[REDACTED]');
+    expect(server.contractViolations).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
+
 test('resources mark credentials and K/V values secret and send the engine no credential in the provider', async () => {
   await pulumi.runtime.setMocks({
     newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
@@ -70,7 +96,9 @@ test('resources mark credentials and K/V values secret and send the engine no cr
     registrations.push({ type: req.getType(), object: req.getObject().toJavaScript(), secretOutputs: req.getAdditionalsecretoutputsList() });
     return register(req, callback);
   };
-  const connection = { url: 'https://kestra.example.com', apiToken: CONNECTION_TOKEN, username: 'admin', password: CONNECTION_PASSWORD };
+  const connection = {
+    url: 'https://kestra.example.com', apiToken: CONNECTION_TOKEN, username: 'admin', password: CONNECTION_PASSWORD, headers: { 'X-Proxy-Key': HEADER_VALUE },
+  };
   const resources = [
     new Flow('flow', { connection, source: SOURCE }),
     new KeyValue('kv', { connection, namespace: 'company.team', key: 'k', value: KV_VALUE }),
@@ -87,6 +115,7 @@ test('resources mark credentials and K/V values secret and send the engine no cr
     expect(object.connection.url).toBe('https://kestra.example.com');
     expect(object.connection.apiToken).toEqual({ [SECRET_SIG_KEY]: SECRET_SIG, value: CONNECTION_TOKEN });
     expect(object.connection.password).toEqual({ [SECRET_SIG_KEY]: SECRET_SIG, value: CONNECTION_PASSWORD });
+    expect(object.connection.headers).toEqual({ [SECRET_SIG_KEY]: SECRET_SIG, value: { 'X-Proxy-Key': HEADER_VALUE } });
     expect(secretOutputs).toContain('connection');
     // the serialized provider holds no credential
     const provider: string = typeof object.__provider === 'string' ? object.__provider : object.__provider.value;

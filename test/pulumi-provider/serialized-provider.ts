@@ -95,6 +95,7 @@ export function useSerializedProvider(provider: pulumi.dynamic.ResourceProvider,
   });
   afterEach(async () => {
     expect(harness.server.contractViolations).toEqual([]);
+    expect(harness.server.unrouted).toEqual([]);
     await harness.server.close();
   });
 }

@@ -3,7 +3,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import type { OpenAPIBackend, Operation } from 'openapi-backend';
-import { durationMs, flowIdentity, kvTyped, loadContract, parseMultipart, validateFlows } from './kestra-api-support';
+import { kvReadBack } from './kestra-api-kv';
+import { durationMs, flowIdentity, loadContract, MultipartPart, parseMultipart, validateFlows, zipEntries } from './kestra-api-support';
 
 export { parseMultipart } from './kestra-api-support';
 
@@ -35,6 +36,16 @@ export interface FaultRule {
   readonly retryAfter?: string;
   /** Destroy the connection without answering: `before` processing, or `after` the state changed. */
   readonly drop?: 'before' | 'after';
+  /**
+   * With `status`: process the request first (the write lands), then answer `status` — a gateway that
+   * timed out (504) while Kestra went on.
+   */
+  readonly applied?: boolean;
+  /**
+   * With `applied`: the written object stays invisible to this many following reads (404), as a write
+   * still on its way through Kestra's queue and repository is.
+   */
+  readonly hiddenFromReads?: number;
   /** Extra delay before handling. */
   readonly delayMs?: number;
 }
@@ -70,6 +81,16 @@ export class KestraApiServer {
   public latencyMs: number;
   /** Every request that broke the OpenAPI contract, described; tests assert it stays empty. */
   public readonly contractViolations: string[] = [];
+  /**
+   * Requests for a path no Kestra route serves (`METHOD /path`): answered 404 the way Micronaut answers an unknown
+   * route (ErrorController.notFound in kestra-io/kestra webserver/.../controllers/ErrorController.java). A wrong URL
+   * prefix, or a Kestra older than 0.23 (no `{tenant}` segment), sends everything here.
+   */
+  public readonly unrouted: string[] = [];
+  /** Milliseconds added to the server's clock, which decides K/V expiry (see {@link advanceClock}). */
+  private clockOffsetMs = 0;
+  /** Object keys a write made invisible, with how many reads stay blind to them. */
+  private readonly hidden = new Map<string, number>();
   private readonly server: http.Server;
   private readonly counts = new Map<string, number>();
   private readonly faults: Array<FaultRule & { left: number }> = [];
@@ -131,6 +152,16 @@ export class KestraApiServer {
     return this.store(tenant).files;
   }
 
+  /** Moves the server's clock forward: K/V entries whose TTL has run out answer 410 Gone. */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /** The server's current time, in ms. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   /** Stops the server, cutting open connections. */
   async close(): Promise<void> {
     this.server.closeAllConnections();
@@ -155,8 +186,8 @@ export class KestraApiServer {
     this.counts.set(routeKey, (this.counts.get(routeKey) ?? 0) + 1);
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     if (!operation) {
-      this.contractViolations.push(`${request.method} ${req.url}: no such operation in the OpenAPI subset`);
-      return send(res, { status: 404, body: { message: 'Page Not Found' } });
+      this.unrouted.push(`${request.method} ${url.pathname}`);
+      return send(res, { status: 404, body: { message: 'Not Found', _links: { self: { href: req.url, templated: false } } } });
     }
     const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const parts = contentType === 'multipart/form-data' ? parseMultipart(body, String(req.headers['content-type'])) : undefined;
@@ -170,13 +201,17 @@ export class KestraApiServer {
     if (fault) fault.left--;
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.drop === 'before') return void req.socket.destroy();
-    if (fault?.status) {
+    if (fault?.status && !fault.applied) {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'Retry-After': fault.retryAfter } : {};
       return send(res, { status: fault.status, headers, body: { message: fault.message ?? `Injected ${fault.status}` } });
     }
     const params = this.pathParams(operation.path, url.pathname);
     const reply = this.dispatch(operation.operationId!, this.store(params.tenant), params, query, req.headers, body, parts);
     if (fault?.drop === 'after') return void req.socket.destroy();
+    if (fault?.status && fault.applied) {
+      if (fault.hiddenFromReads) this.hide(operation.operationId!, params, query, body, fault.hiddenFromReads);
+      return send(res, { status: fault.status, body: { message: `Gateway Timeout (injected ${fault.status} after the write)` } });
+    }
     if (reply.body !== undefined && reply.status < 300) {
       const check = this.api.validateResponse(reply.body, operation, reply.status);
       if (!check.valid) this.contractViolations.push(`${routeKey}: response breaks the schema: ${JSON.stringify(check.errors)}`);
@@ -213,6 +248,21 @@ export class KestraApiServer {
     return header === `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   }
 
+  private hide(operationId: string, p: Record<string, string>, query: Record<string, string>, body: Buffer, reads: number): void {
+    const identity = operationId === 'createFlow' ? flowIdentity(body.toString('utf8')) : undefined;
+    const key = identity && !('error' in identity) ? `flow:${p.tenant}/${identity.namespace}/${identity.id}`
+      : operationId === 'setKeyValue' ? `kv:${p.tenant}/${p.namespace}/${p.key}` : `file:${p.tenant}/${p.namespace}:${query.path}`;
+    this.hidden.set(key, reads);
+  }
+
+  /** True (and one read fewer) while a write is still invisible to reads. */
+  private stillHidden(key: string): boolean {
+    const left = this.hidden.get(key) ?? 0;
+    if (left <= 0) return false;
+    this.hidden.set(key, left - 1);
+    return true;
+  }
+
   private pathParams(template: string, pathname: string): Record<string, string> {
     const names = template.split('/');
     const values = pathname.split('/');
@@ -222,14 +272,19 @@ export class KestraApiServer {
   }
 
   private dispatch(operationId: string, store: Store, p: Record<string, string>, query: Record<string, string>,
-    headers: http.IncomingHttpHeaders, body: Buffer, parts: Map<string, Buffer> | undefined): Reply {
+    headers: http.IncomingHttpHeaders, body: Buffer, parts: Map<string, MultipartPart> | undefined): Reply {
     const flowKey = `${p.namespace}/${p.id}`;
     const kvKey = `${p.namespace}/${p.key}`;
     const fileKey = `${p.namespace}:${query.path}`;
     switch (operationId) {
       case 'createFlow': return this.createFlow(store, body.toString('utf8'));
       case 'updateFlow': return this.updateFlow(store, p, body.toString('utf8'));
+      case 'listFlowsByNamespace': {
+        const live = [...store.flows.values()].filter((f) => !f.deleted && f.namespace === p.namespace);
+        return { status: 200, body: live.map((f) => flowJson(f, false)) };
+      }
       case 'getFlow': {
+        if (this.stillHidden(`flow:${p.tenant}/${flowKey}`)) return notFound(`Flow ${flowKey} not found`);
         const flow = store.flows.get(flowKey);
         return flow && !flow.deleted ? { status: 200, body: flowJson(flow, query.source === 'true') } : notFound(`Flow ${flowKey} not found`);
       }
@@ -243,15 +298,30 @@ export class KestraApiServer {
       case 'setKeyValue': return this.setKeyValue(store, kvKey, body.toString('utf8'), headers);
       case 'getKeyValue': {
         const entry = store.kv.get(kvKey);
-        if (!entry || (entry.expiresAt !== undefined && entry.expiresAt <= Date.now())) return notFound(`No value found for key '${p.key}'`);
+        if (!entry || this.stillHidden(`kv:${p.tenant}/${kvKey}`)) return notFound(`No value found for key '${p.key}' in namespace '${p.namespace}'`);
+        // InternalKVStore.getRaw (kestra-io/kestra core/.../storages/kv/InternalKVStore.java): an expired entry is deleted
+        // and ResourceExpiredException thrown, 410 Gone through ErrorController; the next read finds nothing (404)
+        if (entry.expiresAt !== undefined && this.now() > entry.expiresAt) {
+          store.kv.delete(kvKey);
+          return { status: 410, body: { message: 'Resource has expired: The requested value has expired' } };
+        }
         return { status: 200, body: { type: entry.type, value: entry.value, revision: entry.revision, updated: entry.updated } };
       }
       case 'deleteKeyValue': return { status: 200, body: store.kv.delete(kvKey) };
-      case 'createNamespaceFile':
+      case 'createNamespaceFile': {
         if (!query.path.startsWith('/')) return { status: 422, body: { message: `Invalid path '${query.path}'` } };
-        store.files.set(fileKey, parts!.get('fileContent')!);
+        const upload = parts!.get('fileContent')!;
+        // NamespaceFileController.innerCreateNamespaceFile (kestra-io/kestra webserver/.../controllers/api/): a part whose
+        // *filename* ends in .zip is extracted at `/`, `path` ignored, 200 either way
+        if (upload.filename?.toLowerCase().endsWith('.zip')) {
+          for (const entry of zipEntries(upload)) store.files.set(`${p.namespace}:/${entry.name}`, entry.content);
+          return { status: 200 };
+        }
+        store.files.set(fileKey, Buffer.from(upload));
         return { status: 200 };
+      }
       case 'getFileContent': {
+        if (this.stillHidden(`file:${p.tenant}/${fileKey}`)) return notFound(`File '${query.path}' not found`);
         const file = store.files.get(fileKey);
         return file ? { status: 200, raw: file, contentType: 'application/octet-stream' } : notFound(`File '${query.path}' not found`);
       }
@@ -288,8 +358,10 @@ export class KestraApiServer {
   }
 
   private setKeyValue(store: Store, key: string, text: string, headers: http.IncomingHttpHeaders): Reply {
-    const typed = kvTyped(text.trim());
-    if (!typed) return invalid(`value: cannot read "${text}"`);
+    const typed = kvReadBack(text);
+    // KVController.setKeyValue: an unreadable body is IllegalArgumentException("Invalid JSON value for: " + value),
+    // 422 "Illegal argument: …" through ErrorController, the body echoed in the message
+    if ('error' in typed) return { status: 422, body: { message: typed.error } };
     const ttl = headers.ttl as string | undefined;
     const ttlMs = ttl === undefined ? undefined : durationMs(ttl);
     if (ttlMs === null) return invalid(`ttl: "${ttl}" is not an ISO-8601 duration`);
@@ -297,9 +369,9 @@ export class KestraApiServer {
     store.kv.set(key, {
       ...typed,
       revision: (previous?.revision ?? 0) + 1,
-      updated: new Date(Date.now() + this.clock++).toISOString(),
+      updated: new Date(this.now() + this.clock++).toISOString(),
       description: headers.description as string | undefined,
-      expiresAt: ttlMs === undefined ? undefined : Date.now() + ttlMs,
+      expiresAt: ttlMs === undefined ? undefined : this.now() + ttlMs,
     });
     return { status: 200 };
   }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as zlib from 'zlib';
 import * as jsYaml from 'js-yaml';
 import type { OpenAPIBackend } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
@@ -91,16 +92,23 @@ export function flowIdentity(source: string): { id: string; namespace: string } 
   return { id: json.id, namespace: json.namespace };
 }
 
-/** Kestra's validate endpoint: one entry per YAML document; constraints for what Kestra rejects. */
+/**
+ * Kestra's validate endpoint: the body is cut on `\n+---\n*?` (FlowController.validateFlows in kestra-io/kestra
+ * webserver/src/main/java/io/kestra/webserver/controllers/api/FlowController.java), not parsed as a YAML stream,
+ * and each piece is validated as one flow: a piece with only comments is an empty flow, a constraint violation.
+ */
 export function validateFlows(text: string): Array<Record<string, unknown>> {
-  return (loadDocuments(text) ?? [null]).map((doc, index) => {
+  return text.split(/\n+---\n*?/).map((piece, index) => {
+    const docs = loadDocuments(piece);
+    const doc = docs?.[0];
     const flow = (doc !== null && typeof doc === 'object' ? doc : null) as Record<string, unknown> | null;
     const tasks = flow?.tasks;
     // Kestra resolves every task type against its plugins; a bare class name never resolves
     const unknownType = Array.isArray(tasks) ? tasks.findIndex((t) => !String((t as { type?: unknown }).type).includes('.')) : -1;
-    const constraints = !flow ? 'flow: invalid YAML'
-      : !Array.isArray(tasks) || tasks.length === 0 ? 'tasks: must not be empty'
-        : unknownType >= 0 ? `tasks[${unknownType}].type: Invalid type: ${String((tasks[unknownType] as { type?: unknown }).type)}` : undefined;
+    const constraints = docs === undefined ? 'flow: invalid YAML'
+      : !flow ? 'flow: must not be empty'
+        : !Array.isArray(tasks) || tasks.length === 0 ? 'tasks: must not be empty'
+          : unknownType >= 0 ? `tasks[${unknownType}].type: Invalid type: ${String((tasks[unknownType] as { type?: unknown }).type)}` : undefined;
     const deprecated = Array.isArray(tasks)
       ? tasks.flatMap((t, i) => (String((t as { type?: unknown }).type).startsWith('io.kestra.core.tasks.') ? [`tasks[${i}].type`] : []))
       : [];
@@ -117,23 +125,6 @@ export function validateFlows(text: string): Array<Record<string, unknown>> {
   });
 }
 
-/** The type and value Kestra stores for a K/V request body. */
-export function kvTyped(text: string): { type: string; value: unknown } | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'string') return { type: 'STRING', value };
-    if (typeof value === 'number') return { type: 'NUMBER', value };
-    if (typeof value === 'boolean') return { type: 'BOOLEAN', value };
-    if (value !== null && typeof value === 'object') return { type: 'JSON', value };
-  } catch {
-    // Kestra reads the body with Ion: unquoted dates, date-times and durations are typed
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return { type: 'DATE', value: text };
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text)) return { type: 'DATETIME', value: new Date(text).toISOString() };
-  if (durationMs(text) !== null) return { type: 'DURATION', value: text };
-  return undefined;
-}
-
 /** Milliseconds of an ISO-8601 duration (days to seconds), or null when it is not one. */
 export function durationMs(text: string): number | null {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
@@ -141,9 +132,12 @@ export function durationMs(text: string): number | null {
   return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000;
 }
 
-/** A small multipart/form-data parser: part name → raw bytes. */
-export function parseMultipart(body: Buffer, contentType: string): Map<string, Buffer> {
-  const parts = new Map<string, Buffer>();
+/** A part of a multipart body: its bytes, and the `filename` of its Content-Disposition when it has one. */
+export type MultipartPart = Buffer & { readonly filename?: string };
+
+/** A small multipart/form-data parser: part name → raw bytes (with the part's filename). */
+export function parseMultipart(body: Buffer, contentType: string): Map<string, MultipartPart> {
+  const parts = new Map<string, MultipartPart>();
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
   if (!boundary) return parts;
   const delimiter = Buffer.from(`--${boundary}`);
@@ -154,10 +148,34 @@ export function parseMultipart(body: Buffer, contentType: string): Map<string, B
     const part = body.subarray(start + delimiter.length + 2, next - 2); // skip CRLF after delimiter and before the next
     const headerEnd = part.indexOf('\r\n\r\n');
     if (headerEnd >= 0) {
-      const name = /name="([^"]*)"/i.exec(part.subarray(0, headerEnd).toString('latin1'))?.[1];
-      if (name !== undefined) parts.set(name, Buffer.from(part.subarray(headerEnd + 4)));
+      const disposition = part.subarray(0, headerEnd).toString('latin1');
+      const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+      const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+      if (name !== undefined) parts.set(name, Object.assign(Buffer.from(part.subarray(headerEnd + 4)), filename !== undefined ? { filename } : {}));
     }
     start = next;
   }
   return parts;
+}
+
+/**
+ * The files of a zip archive as java.util.zip.ZipInputStream reads them: local file headers in order,
+ * stored or deflated, directories skipped; reading stops at the first thing that is not a local header
+ * (for bytes that are not a zip at all, at once: no file).
+ */
+export function zipEntries(archive: Buffer): Array<{ name: string; content: Buffer }> {
+  const entries: Array<{ name: string; content: Buffer }> = [];
+  let at = 0;
+  while (at + 30 <= archive.length && archive.readUInt32LE(at) === 0x04034b50) {
+    const method = archive.readUInt16LE(at + 8);
+    const size = archive.readUInt32LE(at + 18);
+    const nameLength = archive.readUInt16LE(at + 26);
+    const extraLength = archive.readUInt16LE(at + 28);
+    const name = archive.subarray(at + 30, at + 30 + nameLength).toString('utf8');
+    const start = at + 30 + nameLength + extraLength;
+    const data = archive.subarray(start, start + size);
+    if (!name.endsWith('/')) entries.push({ name, content: method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data) });
+    at = start + size;
+  }
+  return entries;
 }

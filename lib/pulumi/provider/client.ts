@@ -25,6 +25,8 @@ export interface KestraRequest {
    * It returns the response to use when the request did take effect, or undefined to retry it.
    */
   readonly confirm?: () => Promise<KestraResponse | undefined>;
+  /** Texts of this request that must never appear in an error (a K/V value Kestra may echo back). */
+  readonly secrets?: readonly string[];
 }
 
 /** A response of the Kestra API. */
@@ -72,6 +74,7 @@ interface TransportFailure {
 export async function callKestra(conn: ResolvedConnection, request: KestraRequest): Promise<KestraResponse> {
   const policy = retryPolicy(conn.retry);
   const label = `${request.method} /api/v1/{tenant}/${request.route}`;
+  const secrets = [...conn.secrets, ...(request.secrets ?? []).filter((secret) => secret.length > 0)];
   let lastError: KestraApiError | undefined;
   let retryAfter: number | undefined;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
@@ -81,14 +84,14 @@ export async function callKestra(conn: ResolvedConnection, request: KestraReques
     try {
       const response = await sendOnce(conn, request);
       if (response.status >= 200 && response.status < 300) return response;
-      lastError = kestraApiError(redact(`Kestra API ${label} failed with HTTP ${response.status}: ${kestraMessage(response)}`, conn.secrets), response.status);
+      lastError = kestraApiError(`Kestra API ${label} failed with HTTP ${response.status}: ${kestraMessage(response, secrets)}`, response.status);
       if (!RETRYABLE_STATUSES.includes(response.status)) throw lastError;
       retryAfter = parseRetryAfter(headerText(response.headers['retry-after']), policy);
       outcomeUnknown = AMBIGUOUS_STATUSES.includes(response.status);
     } catch (err) {
       if (isKestraApiError(err)) throw err;
       const failure = err as TransportFailure;
-      lastError = kestraApiError(redact(`Kestra API ${label} failed: ${failure.detail}`, conn.secrets), 0);
+      lastError = kestraApiError(redact(`Kestra API ${label} failed: ${failure.detail}`, secrets), 0);
       if (!RETRYABLE_ERROR_CODES.includes(failure.code)) throw lastError;
       outcomeUnknown = failure.sent;
     }
@@ -124,7 +127,15 @@ function sendOnce(conn: ResolvedConnection, request: KestraRequest): Promise<Kes
       settled = true;
       reject({ code, detail, sent } satisfies TransportFailure);
     };
-    const req = transport.request(url, { method: request.method, headers, timeout: conn.timeoutMs }, (res) => {
+    let req: http.ClientRequest;
+    try {
+      req = transport.request(url, { method: request.method, headers, timeout: conn.timeoutMs }, onResponse);
+    } catch (err) {
+      // an invalid header (checked at preview, so only reachable through a direct call): not retryable, nothing sent
+      fail('EINVALIDREQUEST', `the request could not be sent: ${(err as Error).message}`);
+      return;
+    }
+    function onResponse(res: http.IncomingMessage): void {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? 'ECONNRESET', err.message));
@@ -134,7 +145,7 @@ function sendOnce(conn: ResolvedConnection, request: KestraRequest): Promise<Kes
         settled = true;
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
-    });
+    }
     req.on('finish', () => { sent = true; });
     req.on('timeout', () => {
       fail('ETIMEDOUT', `no answer within ${conn.timeoutMs} ms`);
@@ -148,8 +159,14 @@ function sendOnce(conn: ResolvedConnection, request: KestraRequest): Promise<Kes
   });
 }
 
-/** Kestra's own explanation from an error body (JSON with `message`, and `_embedded.errors` for 422s). */
-export function kestraMessage(response: KestraResponse): string {
+/**
+ * Kestra's own explanation from an error body (JSON with `message`, and `_embedded.errors` for 422s),
+ * with every secret redacted before it is shortened, so that no cut-off secret survives. Kestra echoes a
+ * K/V body it cannot read (KVController.setKeyValue: "Invalid JSON value for: " + value, a 422 through
+ * webserver/.../controllers/ErrorController.java): that echo is always cut.
+ */
+export function kestraMessage(response: KestraResponse, secrets: readonly string[] = []): string {
+  const clean = (text: string): string => truncate(redact(text, secrets).replace(/(Invalid JSON value for:)[\s\S]*/, '$1 [REDACTED]'));
   const text = response.body.toString('utf8');
   try {
     const json = JSON.parse(text) as { message?: unknown; _embedded?: { errors?: Array<{ message?: unknown }> } };
@@ -158,11 +175,11 @@ export function kestraMessage(response: KestraResponse): string {
     // Kestra's top message usually repeats the embedded ones: keep what adds information
     const unique = parts.filter((part, index) =>
       parts.indexOf(part) === index && !parts.some((other, i) => i !== index && other !== part && other.includes(part)));
-    if (unique.length > 0) return truncate(unique.join('; '));
+    if (unique.length > 0) return clean(unique.join('; '));
   } catch {
     // not JSON: fall back to the raw text
   }
-  return truncate(text.trim() || http.STATUS_CODES[response.status] || 'no message');
+  return clean(text.trim() || http.STATUS_CODES[response.status] || 'no message');
 }
 
 /** The body of a response parsed as JSON. */

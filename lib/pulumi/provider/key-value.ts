@@ -1,14 +1,16 @@
 import * as pulumi from '@pulumi/pulumi';
-import { KestraConnection, resolveConnection, resolveTenant } from './auth';
-import { callKestra, isNotFound, jsonBody } from './client';
-import { CONNECTION_SECRET_OUTPUTS, connectionInput, KestraConnectionArgs } from './connection-input';
+import { confirmApiAnswers } from './api-probe';
+import { checkHeaderValue, KestraConnection, ResolvedConnection, resolveConnection } from './auth';
+import { callKestra, isKestraApiError, isNotFound, jsonBody } from './client';
+import { connectionInput, KestraConnectionArgs, resourceOptions } from './connection-input';
 import {
-  alreadyExistsError, checkFailure, withErrorMessages, connectionFingerprint, connectionForTenant, diffResult, isUnknown, splitImportId,
+  checkFailure, commonFailures, connectionFingerprint, connectionForTenant, connectionReplaces, diffResult,
+  existingDiffersError, isUnknown, splitImportId, withErrorMessages,
 } from './provider-support';
 import { validateIsoDuration } from '../../model/duration';
-import { canonicalJson } from '../../model/flow-canonical';
 import { validateKvKey, validateNamespace } from '../../model/identifiers';
-import { checkKeyValue, encodeKeyValueBody, KeyValueType } from '../../model/key-value';
+import { encodeKeyValueBody, KeyValueType } from '../../model/key-value';
+import { checkStorableKeyValue, sameKeyValueMeaning } from '../../model/key-value-round-trip';
 
 /** A value of Kestra's key/value store: strings, numbers, booleans, JSON objects and arrays. */
 export type KeyValueValue = string | number | boolean | Record<string, unknown> | unknown[];
@@ -16,10 +18,10 @@ export type KeyValueValue = string | number | boolean | Record<string, unknown> 
 /** Arguments of a {@link KeyValue}. */
 export interface KeyValueArgs {
   /**
-   * How to reach Kestra.
+   * How to reach Kestra; another URL or tenant replaces the entry (it is another object).
    * @default - the `KESTRA_*` environment variables, read when the provider runs
    */
-  readonly connection?: KestraConnectionArgs;
+  readonly connection?: pulumi.Input<KestraConnectionArgs>;
   /** Namespace of the entry; changing it replaces the entry. */
   readonly namespace: pulumi.Input<string>;
   /** Key of the entry; changing it replaces the entry. */
@@ -28,6 +30,7 @@ export interface KeyValueArgs {
   readonly value: pulumi.Input<KeyValueValue>;
   /**
    * Kestra type of the value; give it for DATETIME, DATE and DURATION, which are written as strings.
+   * A string shaped like a duration (`PT5M`) must be a DURATION: Kestra reads it back as one.
    * @default - inferred from the value (string → STRING, number → NUMBER, boolean → BOOLEAN, object/array → JSON)
    */
   readonly type?: pulumi.Input<KeyValueType>;
@@ -37,10 +40,17 @@ export interface KeyValueArgs {
    */
   readonly ttl?: pulumi.Input<string>;
   /**
-   * Description shown in Kestra's UI.
+   * Description shown in Kestra's UI. It travels as an HTTP header: Latin-1 text without line breaks.
    * @default - none
    */
   readonly description?: pulumi.Input<string>;
+  /**
+   * When the key already exists in Kestra with another value, overwrite it and manage it from now on.
+   * Without it, an entry with the same value (by meaning: `P1D` is `PT24H`) is adopted and one with
+   * another value fails the create.
+   * @default false
+   */
+  readonly overwriteExisting?: pulumi.Input<boolean>;
 }
 
 /** The provider's view of a K/V entry's inputs. */
@@ -52,6 +62,7 @@ export interface KeyValueInputs {
   readonly type?: KeyValueType;
   readonly ttl?: string;
   readonly description?: string;
+  readonly overwriteExisting?: boolean;
 }
 
 /**
@@ -60,12 +71,15 @@ export interface KeyValueInputs {
  */
 export interface KeyValueOutputs extends KeyValueInputs {
   readonly tenant: string;
+  /** The base URL the entry was written through: another one is another Kestra. */
+  readonly kestraUrl?: string;
   readonly type: KeyValueType;
 }
 
-interface KvDetail { type: KeyValueType; value: unknown; revision?: number; updated?: string }
+interface KvDetail { type: KeyValueType; value: unknown }
 
-const IMPORT_FORMAT = '<tenant>/<namespace>/<key>';
+const ID_FORMAT = '<tenant>/<namespace>/<key>';
+const ROUTE = 'namespaces/{namespace}/kv/{key}';
 
 /** Reconciles one entry of Kestra's key/value store through `/api/v1/{tenant}/namespaces/{namespace}/kv/{key}`. */
 export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, KeyValueOutputs> = withErrorMessages({
@@ -73,23 +87,21 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
     const failures = [
       checkFailure(() => { if (!isUnknown(news.namespace)) validateNamespace('namespace', news.namespace); }),
       checkFailure(() => { if (!isUnknown(news.key)) validateKvKey('key', news.key); }),
-      checkFailure(() => { if (!isUnknown(news.value) && !isUnknown(news.type)) checkKeyValue('value', news.value, news.type); }, 'value'),
+      checkFailure(() => { if (!isUnknown(news.value) && !isUnknown(news.type)) checkStorableKeyValue('value', news.value, news.type); }, 'value'),
       checkFailure(() => { if (news.ttl !== undefined && !isUnknown(news.ttl)) validateIsoDuration('ttl', news.ttl); }),
-      checkFailure(() => { if (!isUnknown(news.connection?.tenant)) resolveTenant(news.connection); }),
+      checkFailure(() => { if (news.description !== undefined && !isUnknown(news.description)) checkHeaderValue('description', news.description); }),
     ].filter((failure): failure is { property: string; reason: string } => failure !== undefined);
-    return { inputs: news, failures };
+    return { inputs: news, failures: [...failures, ...commonFailures(news)] };
   },
 
   async diff(_id: string, olds: KeyValueOutputs, news: KeyValueInputs) {
-    const replaces: string[] = [];
+    const replaces = connectionReplaces(olds, news);
     const changes: string[] = [];
-    const oldTenant = olds.tenant ?? resolveTenant(olds.connection);
-    if (isUnknown(news.connection?.tenant) || resolveTenant(news.connection) !== oldTenant) replaces.push('connection.tenant');
     for (const field of ['namespace', 'key'] as const) {
       if (isUnknown(news[field]) || news[field] !== olds[field]) replaces.push(field);
     }
-    if (isUnknown(news.value) || isUnknown(news.type) || !sameEntry(olds, news)) changes.push('value');
-    for (const field of ['ttl', 'description'] as const) {
+    if (isUnknown(news.value) || isUnknown(news.type) || !sameKeyValueMeaning(olds, news)) changes.push('value');
+    for (const field of ['ttl', 'description', 'overwriteExisting'] as const) {
       if (isUnknown(news[field]) || news[field] !== olds[field]) changes.push(field);
     }
     if (isUnknown(news.connection) || connectionFingerprint(olds.connection) !== connectionFingerprint(news.connection)) changes.push('connection');
@@ -98,21 +110,33 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
 
   async create(inputs: KeyValueInputs) {
     const conn = resolveConnection(inputs.connection);
-    const importId = `${conn.tenant}/${inputs.namespace}/${inputs.key}`;
-    // PUT is an upsert: look first, so an existing entry is never silently overwritten
-    if (await readEntry(inputs.connection, conn.tenant, inputs.namespace, inputs.key) !== undefined) {
-      throw alreadyExistsError(`K/V entry ${inputs.key} in namespace ${inputs.namespace} (tenant ${conn.tenant})`, importId, 'kestra KeyValue');
+    const id = `${conn.tenant}/${inputs.namespace}/${inputs.key}`;
+    const checked = checkStorableKeyValue('value', inputs.value, inputs.type);
+    // PUT is an upsert: look first, so an entry Pulumi does not own is adopted only when it is equal
+    const existing = await readEntry(conn, inputs.namespace, inputs.key);
+    if (existing !== undefined && sameKeyValueMeaning(existing, checked)) {
+      // the value is there; a PUT only to set the expiry or description the program asks for
+      if (inputs.ttl === undefined && inputs.description === undefined) return { id, outs: outputs(inputs, conn, checked.type) };
+    } else if (existing !== undefined && !inputs.overwriteExisting) {
+      const types = existing.type === checked.type ? `type ${checked.type}` : `type ${existing.type} there, ${checked.type} in the program`;
+      throw existingDiffersError(`K/V entry ${inputs.key} in namespace ${inputs.namespace} (tenant ${conn.tenant})`, `its value differs (${types})`);
     }
-    return { id: importId, outs: await writeEntry(inputs) };
+    return { id, outs: await writeEntry(inputs) };
   },
 
   async read(id: string, props?: KeyValueOutputs): Promise<pulumi.dynamic.ReadResult<KeyValueOutputs>> {
-    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, IMPORT_FORMAT);
-    const entry = await readEntry(props?.connection, tenant, namespace, key);
-    if (entry === undefined) return {};
+    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, ID_FORMAT);
+    const conn = resolveConnection(connectionForTenant(props?.connection, tenant));
+    const entry = await readEntry(conn, namespace, key, true);
+    if (entry === 'expired') return {};
+    if (entry === undefined) {
+      await confirmApiAnswers(conn, namespace);
+      return {};
+    }
     const local = props?.value !== undefined ? { value: props.value, type: props.type } : undefined;
     const remote = { value: entry.value as KeyValueValue, type: entry.type };
-    const current = local !== undefined && sameEntry(local, remote) ? local : remote;
+    // Kestra's form of the same value (`PT24H` for `P1D`, a DATE for a midnight DATETIME) is no drift
+    const current = local !== undefined && sameKeyValueMeaning(local, remote) ? local : remote;
     const inputs: KeyValueInputs = {
       ...(props?.connection ? { connection: props.connection } : {}),
       namespace,
@@ -121,87 +145,91 @@ export const keyValueProvider: pulumi.dynamic.ResourceProvider<KeyValueInputs, K
       type: current.type ?? entry.type,
       ...(props?.ttl !== undefined ? { ttl: props.ttl } : {}),
       ...(props?.description !== undefined ? { description: props.description } : {}),
+      ...(props?.overwriteExisting !== undefined ? { overwriteExisting: props.overwriteExisting } : {}),
     };
-    return { id, props: { ...inputs, tenant, type: current.type ?? entry.type }, inputs: inputs as KeyValueOutputs }; // Pulumi types read inputs as outputs
+    const state = { ...inputs, tenant, ...(props?.kestraUrl ? { kestraUrl: props.kestraUrl } : {}), type: current.type ?? entry.type };
+    return { id, props: state, inputs: inputs as KeyValueOutputs }; // Pulumi types read inputs as outputs
   },
 
-  async update(_id: string, _olds: KeyValueOutputs, news: KeyValueInputs) {
+  async update(_id: string, olds: KeyValueOutputs, news: KeyValueInputs) {
+    const unchanged = sameKeyValueMeaning(olds, news) && olds.ttl === news.ttl && olds.description === news.description;
+    // a change of credentials or flags only: nothing to write
+    if (unchanged) return { outs: outputs(news, resolveConnection(news.connection), checkStorableKeyValue('value', news.value, news.type).type) };
     return { outs: await writeEntry(news) };
   },
 
   async delete(id: string, props: KeyValueOutputs) {
-    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, IMPORT_FORMAT);
+    const { tenant, namespace, rest: key } = splitImportId('KeyValue', id, ID_FORMAT);
     const conn = resolveConnection(connectionForTenant(props.connection, tenant));
     try {
       // Kestra answers `false` for a key that is already gone: nothing to do either way
-      await callKestra(conn, { method: 'DELETE', route: 'namespaces/{namespace}/kv/{key}', segments: ['namespaces', namespace, 'kv', key] });
+      await callKestra(conn, { method: 'DELETE', route: ROUTE, segments: ['namespaces', namespace, 'kv', key] });
     } catch (err) {
       if (!isNotFound(err)) throw err;
+      await confirmApiAnswers(conn, namespace);
     }
   },
 });
 
-/** Writes an entry: one idempotent PUT. */
+/** Writes an entry: one idempotent PUT. The value is redacted from any error, Kestra's echo of it included. */
 async function writeEntry(inputs: KeyValueInputs): Promise<KeyValueOutputs> {
   const conn = resolveConnection(inputs.connection);
-  const checked = checkKeyValue('value', inputs.value, inputs.type);
+  const checked = checkStorableKeyValue('value', inputs.value, inputs.type);
   const headers: Record<string, string> = {};
   if (inputs.ttl !== undefined) headers.ttl = validateIsoDuration('ttl', inputs.ttl);
-  if (inputs.description !== undefined) headers.description = inputs.description;
+  if (inputs.description !== undefined) headers.description = checkHeaderValue('description', inputs.description);
+  const body = encodeKeyValueBody(checked.value, checked.type);
   await callKestra(conn, {
     method: 'PUT',
-    route: 'namespaces/{namespace}/kv/{key}',
+    route: ROUTE,
     segments: ['namespaces', inputs.namespace, 'kv', inputs.key],
-    body: encodeKeyValueBody(checked.value, checked.type),
+    body,
     contentType: 'text/plain',
     headers,
+    secrets: [body, typeof inputs.value === 'string' ? inputs.value : JSON.stringify(inputs.value)],
   });
-  return { ...inputs, tenant: conn.tenant, type: checked.type };
+  return outputs(inputs, conn, checked.type);
 }
 
-async function readEntry(connection: KestraConnection | undefined, tenant: string, namespace: string, key: string): Promise<KvDetail | undefined> {
-  const conn = resolveConnection(connectionForTenant(connection, tenant));
+function outputs(inputs: KeyValueInputs, conn: ResolvedConnection, type: KeyValueType): KeyValueOutputs {
+  return { ...inputs, tenant: conn.tenant, kestraUrl: conn.baseUrl, type };
+}
+
+/**
+ * The entry, or undefined when Kestra answers 404. An expired entry answers 410 Gone once (InternalKVStore.getRaw
+ * deletes it and throws ResourceExpiredException, which ErrorController maps to 410, in kestra-io/kestra):
+ * absent too, or `'expired'` when the caller wants to know that Kestra itself said so.
+ */
+async function readEntry(conn: ResolvedConnection, namespace: string, key: string): Promise<KvDetail | undefined>;
+async function readEntry(conn: ResolvedConnection, namespace: string, key: string, tellExpired: true): Promise<KvDetail | undefined | 'expired'>;
+async function readEntry(conn: ResolvedConnection, namespace: string, key: string, tellExpired = false): Promise<KvDetail | undefined | 'expired'> {
   try {
-    const response = await callKestra(conn, {
-      method: 'GET', route: 'namespaces/{namespace}/kv/{key}', segments: ['namespaces', namespace, 'kv', key],
-    });
+    const response = await callKestra(conn, { method: 'GET', route: ROUTE, segments: ['namespaces', namespace, 'kv', key] });
     return jsonBody<KvDetail>(response, 'K/V entry');
   } catch (err) {
+    if (isKestraApiError(err) && err.status === 410) return tellExpired ? 'expired' : undefined;
     if (isNotFound(err)) return undefined;
     throw err;
   }
 }
 
-/** Whether two entries store the same typed value (dates compared as instants, objects by content). */
-function sameEntry(a: { value: unknown; type?: KeyValueType }, b: { value: unknown; type?: KeyValueType }): boolean {
-  let left: { type: KeyValueType; value: unknown };
-  let right: { type: KeyValueType; value: unknown };
-  try {
-    left = checkKeyValue('value', a.value, a.type);
-    right = checkKeyValue('value', b.value, b.type);
-  } catch {
-    return false;
-  }
-  if (left.type !== right.type) return false;
-  if (left.type === 'DATETIME') return Date.parse(String(left.value)) === Date.parse(String(right.value));
-  return canonicalJson(left.value) === canonicalJson(right.value);
-}
-
 /**
- * An entry of Kestra's key/value store. The id is `<tenant>/<namespace>/<key>`, also the
- * import id. The value is a Pulumi secret, in the state and in the outputs.
+ * An entry of Kestra's key/value store. The id is `<tenant>/<namespace>/<key>`. The value is a
+ * Pulumi secret, in the state and in the outputs. An entry that already exists with the same value
+ * is adopted on create; see {@link KeyValueArgs.overwriteExisting}.
  */
 export class KeyValue extends pulumi.dynamic.Resource {
+  // `declare`: the compiled ES2022 class fields would otherwise overwrite the outputs the base constructor set
   /** The entry's namespace. */
-  public readonly namespace!: pulumi.Output<string>;
+  declare public readonly namespace: pulumi.Output<string>;
   /** The entry's key. */
-  public readonly key!: pulumi.Output<string>;
+  declare public readonly key: pulumi.Output<string>;
   /** The value (secret). */
-  public readonly value!: pulumi.Output<KeyValueValue>;
+  declare public readonly value: pulumi.Output<KeyValueValue>;
   /** The Kestra type of the value. */
-  public readonly type!: pulumi.Output<KeyValueType>;
+  declare public readonly type: pulumi.Output<KeyValueType>;
   /** The tenant the entry lives in. */
-  public readonly tenant!: pulumi.Output<string>;
+  declare public readonly tenant: pulumi.Output<string>;
 
   constructor(name: string, args: KeyValueArgs, opts?: pulumi.CustomResourceOptions) {
     super(keyValueProvider, name, {
@@ -212,9 +240,9 @@ export class KeyValue extends pulumi.dynamic.Resource {
       type: args.type,
       ttl: args.ttl,
       description: args.description,
+      overwriteExisting: args.overwriteExisting,
       tenant: undefined,
-    }, {
-      ...opts, additionalSecretOutputs: [...opts?.additionalSecretOutputs ?? [], ...CONNECTION_SECRET_OUTPUTS, 'value'],
-    }, 'kestra', 'KeyValue');
+      kestraUrl: undefined,
+    }, resourceOptions(opts, 'value'), 'kestra', 'KeyValue');
   }
 }

@@ -1,4 +1,4 @@
-import { KestraConnection } from './auth';
+import { checkHeaders, KestraConnection, resolveBaseUrl, resolveTenant } from './auth';
 import { describeValue, KestraValidationError } from '../../common/errors';
 
 // Helpers shared by the three providers. Everything here is plain data and functions, because
@@ -15,7 +15,7 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Splits an import id `<tenant>/<namespace>/<rest>`; `rest` may itself contain `/` (a file path). */
+/** Splits a resource id `<tenant>/<namespace>/<rest>`; `rest` may itself contain `/` (a file path). */
 export function splitImportId(resource: string, id: string, format: string): { tenant: string; namespace: string; rest: string } {
   const first = id.indexOf('/');
   const second = first < 0 ? -1 : id.indexOf('/', first + 1);
@@ -25,11 +25,16 @@ export function splitImportId(resource: string, id: string, format: string): { t
   return { tenant: id.slice(0, first), namespace: id.slice(first + 1, second), rest: id.slice(second + 1) };
 }
 
-/** The error for a create that finds its target already there: says how to adopt it instead. */
-export function alreadyExistsError(what: string, importId: string, resourceType: string): Error {
-  return new Error(`${what} already exists in Kestra. To manage it with Pulumi, import it instead of creating it: `
-    + `add the resource option \`{ import: "${importId}" }\` to the ${resourceType} (or run \`pulumi import\` with that id), `
-    + 'or delete it in Kestra first.');
+/**
+ * The error for a create that finds, under the same identity, an object that differs from the desired
+ * state. The engine never calls `read` with inputs for a dynamic provider's import (pulumi/pulumi#16175:
+ * sdk/nodejs/cmd/dynamic-provider/index.ts needs `__provider` in the properties it is given), so adoption
+ * happens here, in create: an equal object is adopted silently, a different one only when asked.
+ */
+export function existingDiffersError(what: string, differs: string): Error {
+  return new Error(`${what} already exists in Kestra and ${differs}. Pulumi does not overwrite objects it did not create: `
+    + 'make the program match it (then it is adopted as is), delete it in Kestra, or set `overwriteExisting: true` on the resource '
+    + 'to take it over with the program\'s content.');
 }
 
 /** The connection with the tenant taken from a resource id (import and refresh know the id, not always the inputs). */
@@ -87,6 +92,39 @@ export async function withMessages<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The replace triggers of a connection change: another URL or tenant is another Kestra object, even
+ * when namespace and id stay. Credentials, headers, timeouts and retries are not triggers: changing
+ * them is an update that writes nothing to Kestra.
+ */
+export function connectionReplaces(
+  olds: { connection?: KestraConnection; tenant?: string; kestraUrl?: string }, news: { connection?: KestraConnection },
+): string[] {
+  const replaces: string[] = [];
+  const oldTenant = olds.tenant ?? resolveTenant(olds.connection);
+  if (isUnknown(news.connection?.tenant) || resolveTenant(news.connection) !== oldTenant) replaces.push('connection.tenant');
+  const oldUrl = olds.kestraUrl ?? resolveBaseUrl(olds.connection);
+  if (isUnknown(news.connection?.url) || resolveBaseUrl(news.connection) !== oldUrl) replaces.push('connection.url');
+  return replaces;
+}
+
+/**
+ * Preview-time checks shared by the three resources: the tenant, custom headers (header-safe, never
+ * `Authorization`) and `overwriteExisting`; values not known yet are skipped.
+ */
+export function commonFailures(news: { connection?: KestraConnection; overwriteExisting?: boolean }): Array<{ property: string; reason: string }> {
+  return [
+    checkFailure(() => { if (!isUnknown(news.connection?.tenant)) resolveTenant(news.connection); }),
+    checkFailure(() => { if (!isUnknown(news.connection?.headers)) checkHeaders(news.connection?.headers); }),
+    checkFailure(() => {
+      const value = news.overwriteExisting;
+      if (value !== undefined && !isUnknown(value) && typeof value !== 'boolean') {
+        throw new KestraValidationError('overwriteExisting', value, 'must be true or false');
+      }
+    }),
+  ].filter((failure): failure is { property: string; reason: string } => failure !== undefined);
+}
+
 /** Stable JSON of a connection for change detection (key order does not matter). */
 export function connectionFingerprint(connection: KestraConnection | undefined): string {
   const sortKeys = (value: unknown): unknown => {
@@ -100,7 +138,10 @@ export function connectionFingerprint(connection: KestraConnection | undefined):
 
 /** The Pulumi diff for a set of replacing and updating property names. */
 export function diffResult(replaces: string[], changes: string[]): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
-  return { changes: replaces.length + changes.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+  // every replace trigger (tenant, URL, namespace, id, key, path) names a different Kestra object: the new
+  // one can exist beside the old, so Pulumi creates it first and deletes the old one after
+  // (pkg/resource/deploy/step.go in pulumi/pulumi: create-before-delete unless deleteBeforeReplace)
+  return { changes: replaces.length + changes.length > 0, replaces, deleteBeforeReplace: false };
 }
 
 /** A provider whose every operation reports errors with their message (see {@link errorMessage}). */
