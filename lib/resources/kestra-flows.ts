@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { listFiles } from './files';
 import { KestraFlow, KestraFlowOptions } from './kestra-flow';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstructPath } from '../common/errors';
 
 /** Properties of {@link KestraFlows}. */
 export interface KestraFlowsProps extends KestraFlowOptions {
@@ -26,13 +26,19 @@ export class KestraFlows extends Construct {
 
   constructor(scope: Construct, id: string, props: KestraFlowsProps) {
     super(scope, id);
-    const { directory, allowEmpty, ...options } = props;
-    const files = listFiles('directory', directory, (relative) => /\.ya?ml$/i.test(relative));
-    if (files.length === 0 && !allowEmpty) {
-      throw new KestraValidationError('directory', directory, 'contains no *.yml or *.yaml file');
+    try {
+      const { directory, allowEmpty, ...options } = props;
+      const files = listFiles('directory', directory, (relative) => /\.ya?ml$/i.test(relative));
+      if (files.length === 0 && !allowEmpty) {
+        throw new KestraValidationError('directory', directory, 'contains no *.yml or *.yaml file');
+      }
+      this.flows = files.map((file) =>
+        KestraFlow.fromFile(this, file.relativePath, path.join(directory, file.relativePath), options));
+    } catch (error) {
+      // A refused folder leaves nothing behind, and its error says which construct it is.
+      scope.node.tryRemoveChild(id);
+      throw error instanceof KestraValidationError ? inConstructPath(error, this.node.path) : error;
     }
-    this.flows = files.map((file) =>
-      KestraFlow.fromFile(this, file.relativePath, path.join(directory, file.relativePath), options));
   }
 
   /** The flow with this Kestra namespace and id, if the folder has it. */

@@ -1,16 +1,17 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstruct } from '../common/errors';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraKeyValue as KestraKeyValueObject, KestraKeyValueSpecType } from '../imports/model.kestra.io';
 import {
   checkKeyValue, KeyValueInput, KeyValueType, keyValueSpecText, validateIsoDuration, validateKvKey, validateNamespace, validateTenant,
 } from '../model';
-import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { checkObjectSize, renderWireForm } from './guards';
+import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 
 /** Properties of a {@link KestraKeyValue}. */
-export interface KestraKeyValueProps {
+export interface KestraKeyValueProps extends KestraResourceTarget {
   /** Kestra namespace of the entry (not a Kubernetes namespace), e.g. `company.team`. */
   readonly namespace: string;
   /** Key of the entry: letters, digits, `.`, `_`, `-`. */
@@ -65,26 +66,30 @@ export class KestraKeyValue extends KestraKeyValueObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
-    const namespace = validateNamespace('namespace', props.namespace);
-    const key = validateKvKey('key', props.key);
-    const checked = checkKeyValue('value', props.value, props.type);
-    const valueText = keyValueSpecText(checked);
-    if (props.ttl !== undefined) validateTtl(props.ttl);
-    const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
-    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
-    const body = {
-      metadata: { ...props.metadata, name },
-      spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
-    };
-    claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key });
+    const { namespace, key, checked, valueText, tenant, body } = inConstruct(scope, id, () => {
+      const namespace = validateNamespace('namespace', props.namespace);
+      const key = validateKvKey('key', props.key);
+      const checked = checkKeyValue('value', props.value, props.type);
+      const valueText = keyValueSpecText(checked);
+      if (props.ttl !== undefined) validateTtl(props.ttl);
+      const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+      if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+      const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
+      const body = {
+        metadata: { ...props.metadata, name },
+        spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
+      };
+      claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key },
+        { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+      return { namespace, key, checked, valueText, tenant, body };
+    });
     super(scope, id, body);
     this.namespace = namespace;
     this.key = key;
     this.type = checked.type;
     this.valueText = valueText;
     this.tenant = tenant;
-    checkObjectSize('value', this, body, `key ${key}`);
+    inConstruct(scope, id, () => checkObjectSize('value', this, body, `key ${key}`));
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstructPath } from '../common/errors';
 import { normalizeNamespaceFilePath } from '../model';
 import { listFiles } from './files';
 import { KestraNamespaceFile, KestraNamespaceFileOptions } from './kestra-namespace-file';
@@ -31,16 +31,22 @@ export class KestraNamespaceFiles extends Construct {
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFilesProps) {
     super(scope, id);
-    const { directory, prefix, allowEmpty, metadata, ...options } = props;
-    if (metadata?.name !== undefined) {
-      throw new KestraValidationError('metadata.name', metadata.name, 'cannot be shared by several files; names are derived per file');
+    try {
+      const { directory, prefix, allowEmpty, metadata, ...options } = props;
+      if (metadata?.name !== undefined) {
+        throw new KestraValidationError('metadata.name', metadata.name, 'cannot be shared by several files; names are derived per file');
+      }
+      const base = prefix === undefined ? '' : normalizeNamespaceFilePath('prefix', prefix);
+      const files = listFiles('directory', directory);
+      if (files.length === 0 && !allowEmpty) {
+        throw new KestraValidationError('directory', directory, 'contains no file');
+      }
+      this.files = files.map((file) => KestraNamespaceFile.fromFile(this, file.relativePath, path.join(directory, file.relativePath),
+        { ...options, metadata, filename: `${base}/${file.relativePath}` }));
+    } catch (error) {
+      // A refused folder leaves nothing behind, and its error says which construct it is.
+      scope.node.tryRemoveChild(id);
+      throw error instanceof KestraValidationError ? inConstructPath(error, this.node.path) : error;
     }
-    const base = prefix === undefined ? '' : normalizeNamespaceFilePath('prefix', prefix);
-    const files = listFiles('directory', directory);
-    if (files.length === 0 && !allowEmpty) {
-      throw new KestraValidationError('directory', directory, 'contains no file');
-    }
-    this.files = files.map((file) => KestraNamespaceFile.fromFile(this, file.relativePath, path.join(directory, file.relativePath),
-      { ...options, metadata, filename: `${base}/${file.relativePath}` }));
   }
 }
