@@ -64,6 +64,10 @@ const project = new typescript.TypeScriptProject({
     jestVersion: '^29',
     jestConfig: {
       testTimeout: 60_000,
+      moduleNameMapper: {
+        '^kestra-constructs$': '<rootDir>/lib/index.ts',
+        '^kestra-constructs/pulumi$': '<rootDir>/lib/pulumi/index.ts',
+      },
     },
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
@@ -88,12 +92,30 @@ const project = new typescript.TypeScriptProject({
       target: 'ES2022',
       esModuleInterop: true,
       skipLibCheck: true,
+      // Examples import the package by name, as users do; in this repository that name is the sources.
+      paths: {
+        'kestra-constructs': ['./lib/index.ts'],
+        'kestra-constructs/pulumi': ['./lib/pulumi/index.ts'],
+      },
     },
     include: ['examples/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     exclude: ['dist', 'cdk.out', 'bench/out'],
   },
-  gitignore: ['/cdk.out', '*.k8s.yaml', '/bench/out'],
+  gitignore: ['/cdk.out', '*.k8s.yaml', '/bench/out', '/cdk8s.out', 'cdk8s.out/'],
 });
+
+// The tarball holds the compiled library and its CRDs only (npm adds package.json, README and LICENSE):
+// no sources, tests, examples, benches, CI scripts, tsconfigs or synth output, whatever lies around.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'crds/*.yaml']);
+
+// `npm pack` / `npm publish` compile first, so a fresh clone never packs a stale or missing dist/.
+project.package.setScript('prepack', 'projen compile');
+
+// `moduleResolution: node` (what `pulumi new typescript` writes) ignores `exports`; it finds subpath types here.
+project.package.addField('typesVersions', { '*': { pulumi: ['dist/pulumi/index.d.ts'] } });
+
+// ts-node (npm run synth, `cdk8s synth` in an example folder) resolves `kestra-constructs` to the sources too.
+project.tsconfigDev.file.addOverride('ts-node', { require: ['./examples/resolve-package.js'] });
 
 // The root entry loads only cdk8s code; the Pulumi part lives behind its own subpath.
 project.package.addField('exports', {
@@ -120,8 +142,10 @@ new JsonFile(project, 'tsconfig.jest.json', {
   obj: { extends: './tsconfig.dev.json', compilerOptions: { isolatedModules: true } },
 });
 
+// Synth output goes to cdk8s.out/, never dist/ (the compiled library that `npm pack` ships).
 project.addTask('synth', {
-  description: 'Synthesize the default example app (examples/standalone) into dist/*.k8s.yaml',
+  description: 'Synthesize the default example app (examples/standalone) into cdk8s.out/*.k8s.yaml',
+  env: { CDK8S_OUTDIR: 'cdk8s.out' },
   exec: 'ts-node -P tsconfig.dev.json examples/standalone/main.ts',
 });
 
