@@ -84,7 +84,7 @@ export class KestraFlow extends KestraFlowObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraFlowProps) {
-    const { parsed, source, body } = inConstruct(scope, id, () => KestraFlow.prepare(scope, id, props));
+    const { parsed, source, body } = inConstruct(scope, id, () => prepareFlow(scope, id, props));
     super(scope, id, body);
     this.flowId = parsed.id;
     this.namespace = parsed.namespace;
@@ -93,37 +93,37 @@ export class KestraFlow extends KestraFlowObject {
     inConstruct(scope, id, () => checkObjectSize('source', this, body, props.sourceName ?? 'source'));
   }
 
-  /** Validates the props and builds the object's body; throws before the construct exists. */
-  private static prepare(scope: Construct, id: string, props: KestraFlowProps) {
-    const origin = props.sourceName ?? 'source';
-    const where = props.sourceName ?? 'the source';
-    if (typeof props.source !== 'string') {
-      throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');
-    }
-    const parsed = parseFlowSource(props.source, origin);
-    if (props.id !== undefined && props.id !== parsed.id) {
-      throw new KestraValidationError('id', props.id, `differs from the id "${parsed.id}" in ${where}; the operator would ignore the flow's updates`);
-    }
-    if (props.namespace !== undefined && props.namespace !== parsed.namespace) {
-      throw new KestraValidationError('namespace', props.namespace,
-        `differs from the namespace "${parsed.namespace}" in ${where}; the operator would ignore the flow's updates`);
-    }
-    if (props.tenant !== undefined) validateTenant('tenant', props.tenant);
-    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin, parsed.document);
-    const name = props.metadata?.name
-      ?? kubernetesObjectName(props.tenant ? [props.tenant, parsed.namespace, parsed.id] : [parsed.namespace, parsed.id]);
-    const body = {
-      metadata: { ...props.metadata, name },
-      spec: { id: parsed.id, namespace: parsed.namespace, source, tenant: props.tenant },
-    };
-    claimKestraIdentity(scope, id, 'KestraFlow', { tenant: props.tenant, namespace: parsed.namespace, id: parsed.id },
-      { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
-    return { parsed, source, body };
-  }
-
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */
   public override toJson(): any {
     return renderWireForm(this);
   }
+}
+
+/** Validates the props of a flow and builds its body; throws before the construct exists. */
+function prepareFlow(scope: Construct, id: string, props: KestraFlowProps) {
+  const origin = props.sourceName ?? 'source';
+  const where = props.sourceName ?? 'the source';
+  if (typeof props.source !== 'string') {
+    throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');
+  }
+  const parsed = parseFlowSource(props.source, origin);
+  if (props.id !== undefined && props.id !== parsed.id) {
+    throw new KestraValidationError('id', props.id, `differs from the id "${parsed.id}" in ${where}; the operator would ignore the flow's updates`);
+  }
+  if (props.namespace !== undefined && props.namespace !== parsed.namespace) {
+    throw new KestraValidationError('namespace', props.namespace,
+      `differs from the namespace "${parsed.namespace}" in ${where}; the operator would ignore the flow's updates`);
+  }
+  if (props.tenant !== undefined) validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin, parsed.document);
+  const name = props.metadata?.name
+    ?? kubernetesObjectName(props.tenant ? [props.tenant, parsed.namespace, parsed.id] : [parsed.namespace, parsed.id]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { id: parsed.id, namespace: parsed.namespace, source, tenant: props.tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraFlow', { tenant: props.tenant, namespace: parsed.namespace, id: parsed.id },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { parsed, source, body };
 }

@@ -66,23 +66,7 @@ export class KestraKeyValue extends KestraKeyValueObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
-    const { namespace, key, checked, valueText, tenant, body } = inConstruct(scope, id, () => {
-      const namespace = validateNamespace('namespace', props.namespace);
-      const key = validateKvKey('key', props.key);
-      const checked = checkKeyValue('value', props.value, props.type);
-      const valueText = keyValueSpecText(checked);
-      if (props.ttl !== undefined) validateTtl(props.ttl);
-      const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
-      if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-      const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
-      const body = {
-        metadata: { ...props.metadata, name },
-        spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
-      };
-      claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key },
-        { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
-      return { namespace, key, checked, valueText, tenant, body };
-    });
+    const { namespace, key, checked, valueText, tenant, body } = inConstruct(scope, id, () => prepareKeyValue(scope, id, props));
     super(scope, id, body);
     this.namespace = namespace;
     this.key = key;
@@ -104,4 +88,23 @@ function validateTtl(ttl: string): void {
   if (ttl.includes('-') || digits.every((d) => Number(d) === 0)) {
     throw new KestraValidationError('ttl', ttl, 'must be a positive duration');
   }
+}
+
+/** Validates the props of a K/V entry and builds its body; throws before the construct exists. */
+function prepareKeyValue(scope: Construct, id: string, props: KestraKeyValueProps) {
+  const namespace = validateNamespace('namespace', props.namespace);
+  const key = validateKvKey('key', props.key);
+  const checked = checkKeyValue('value', props.value, props.type);
+  const valueText = keyValueSpecText(checked);
+  if (props.ttl !== undefined) validateTtl(props.ttl);
+  const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { namespace, key, checked, valueText, tenant, body };
 }

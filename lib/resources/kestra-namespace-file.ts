@@ -69,22 +69,7 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
-    const { namespace, canonicalPath, filename, tenant, body } = inConstruct(scope, id, () => {
-      const namespace = validateNamespace('namespace', props.namespace);
-      const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
-      const filename = canonicalPath.slice(1);
-      const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
-      if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-      const content = contentText(props.content, canonicalPath);
-      const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, filename] : [namespace, filename]);
-      const body = {
-        metadata: { ...props.metadata, name },
-        spec: { namespace, filename, content, tenant },
-      };
-      claimKestraIdentity(scope, id, 'KestraNamespaceFile', { tenant, namespace, path: canonicalPath },
-        { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
-      return { namespace, canonicalPath, filename, tenant, body };
-    });
+    const { namespace, canonicalPath, filename, tenant, body } = inConstruct(scope, id, () => prepareNamespaceFile(scope, id, props));
     super(scope, id, body);
     this.namespace = namespace;
     this.path = canonicalPath;
@@ -103,4 +88,22 @@ function contentText(content: unknown, filePath: string): string {
   if (typeof content === 'string') return content;
   if (Buffer.isBuffer(content)) return decodeUtf8('content', content, filePath);
   throw new KestraValidationError('content', content, 'must be a string or a Buffer of UTF-8 text');
+}
+
+/** Validates the props of a namespace file and builds its body; throws before the construct exists. */
+function prepareNamespaceFile(scope: Construct, id: string, props: KestraNamespaceFileProps) {
+  const namespace = validateNamespace('namespace', props.namespace);
+  const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
+  const filename = canonicalPath.slice(1);
+  const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const content = contentText(props.content, canonicalPath);
+  const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, filename] : [namespace, filename]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { namespace, filename, content, tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraNamespaceFile', { tenant, namespace, path: canonicalPath },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { namespace, canonicalPath, filename, tenant, body };
 }
