@@ -142,7 +142,9 @@ export function planWithInputs(
  * order, same fields; a field that holds placeholders must be exactly that text with the values filled in (no
  * construct transformed the value), and only fields derived from inputs otherwise may differ.
  */
-export function checkResolvedPlan(placeholders: RegistrationPlan, leaves: readonly Path[][], resolved: RegistrationPlan, values: readonly string[]): void {
+export function checkResolvedPlan(
+  placeholders: RegistrationPlan, leaves: readonly Path[][], resolved: RegistrationPlan, values: readonly string[],
+): void {
   if (resolved.objects.length !== placeholders.objects.length) {
     throw new KestraValidationError('kestra', `${resolved.objects.length} objects`,
       `the real input values give another set of objects than the preview (${placeholders.objects.length}); pass plain values instead`);
