@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { newChart, synthChecked } from './helpers';
 import { KestraValidationError } from '../../lib/common';
@@ -37,6 +38,26 @@ describe('KestraFlow', () => {
       .toThrow('Invalid id: "other": differs from the id "hello" in the source; the operator would ignore the flow\'s updates');
     expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, namespace: 'company.other' }))
       .toThrow('Invalid namespace: "company.other": differs from the namespace "company.team" in the source');
+  });
+
+  test('an inline source error names the construct path, the line and the column, once each', () => {
+    const chart = newChart();
+    const flows = new Construct(chart, 'prod');
+    const source = 'id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: x\n  - id: a\n    type: y\n';
+    let error: KestraValidationError | undefined;
+    try {
+      new KestraFlow(flows, 'hello', { source });
+    } catch (e) {
+      error = e as KestraValidationError;
+    }
+    expect(error).toBeInstanceOf(KestraValidationError);
+    expect(error!.constructPath).toBe('test/prod/hello');
+    expect(error!.message).toBe('test/prod/hello: Invalid flow source: line 6, column 9: tasks[1].id "a": duplicate task id (first used at tasks[0].id, line 4, column 9)');
+    expect(error!.stack).toContain('test/prod/hello: Invalid flow source: line 6');
+    // A file names itself after the construct, and nothing is said twice.
+    expect(() => new KestraFlow(chart, 'file', { source: 'id: a\nnamespace: b\n', sourceName: 'flows/a.yaml' }))
+      .toThrow(/^test\/file: Invalid flow flows\/a\.yaml: tasks: a flow needs/);
+    expect(chart.node.tryFindChild('file')).toBeUndefined();
   });
 
   test('rejects invalid sources, tenants and names', () => {
