@@ -22,10 +22,14 @@ describe('CRDs are cluster-scoped: one platform per cluster registers them', () 
     operator: operator(['kestra-staging']),
     resources: { flows: [{ source: FLOW, metadata: { namespace: 'kestra-staging' } }] },
   });
+  // Custom resources only (the operator runs in another platform): they wait for the CRDs too.
+  const resourcesOnly = new KestraPlatform('resources-only', {
+    namespace: 'kestra-prod', createNamespace: false, resources: { keyValues: [{ namespace: 'company.team', key: 'k', value: 1 }] },
+  });
   const other = new KestraPlatform('other', { operator: operator(['kestra']) }, { provider: new k8s.Provider('other', { kubeconfig: 'other' }) });
 
   beforeAll(async () => {
-    await Promise.all([prod, staging, other].map((p) => valueOf(p.apiUrl)));
+    await Promise.all([prod, staging, resourcesOnly, other].map((p) => valueOf(p.apiUrl)));
     await settle(monitor);
   });
 
@@ -43,6 +47,9 @@ describe('CRDs are cluster-scoped: one platform per cluster registers them', () 
   test('the second platform\'s custom resources wait for the first one\'s CRDs', () => {
     const flow = monitor.registrations.find((r) => r.name.startsWith('staging:KestraFlow:'))!;
     expect(flow.dependencies).toEqual(expect.arrayContaining(crdsOf('prod').map((r) => r.urn)));
+    const kv = monitor.registrations.find((r) => r.name.startsWith('resources-only:KestraKeyValue:'))!;
+    expect(kv.dependencies).toEqual(expect.arrayContaining(crdsOf('prod').map((r) => r.urn)));
+    expect(crdsOf('resources-only')).toEqual([]);
   });
 
   test('asking a second platform on the cluster to register them too is refused before anything is registered', () => {

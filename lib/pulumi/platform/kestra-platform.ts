@@ -87,38 +87,14 @@ export class KestraPlatform extends pulumi.ComponentResource {
     // Everything that can reject the input runs before anything is registered.
     const cluster = clusterOf(opts);
     const installCrds = args.operator ? installsCrds(cluster, args.operator.installCrds) : false;
-    const first = new InputPlaceholders(0);
-    const built = buildChart(args, first, installCrds);
-    let plan = planRegistration(synthesizeChart(built.chart), name);
-    let values: pulumi.Output<string[]> | undefined;
-    if (first.values.length > 0) {
-      // A second synthesis with other placeholders shows which fields depend on the inputs.
-      const second = new InputPlaceholders(1);
-      const again = planRegistration(synthesizeChart(buildChart(args, second, installCrds).chart), name);
-      if (second.values.length !== first.values.length) {
-        throw new KestraValidationError('kestra', `${first.values.length} then ${second.values.length} inputs`,
-          'the props builder must ask for the same inputs every time it is called');
-      }
-      const placeholders = plan;
-      const leaves = inputDependentLeaves(placeholders, again, first.names);
-      // With the real values, the same props are built (and validated) once more; the objects take the input
-      // fields from there. While an input is unknown (a preview before its resource exists) only those fields are.
-      const resolved = pulumi.all(first.values).apply((real): RegistrationPlan => {
-        const realPlan = planRegistration(synthesizeChart(buildChart(args, new InputPlaceholders(0), installCrds, real).chart), name);
-        checkResolvedPlan(placeholders, leaves, realPlan, real);
-        return realPlan;
-      });
-      // The outputs wait for that check, so a value the constructs refuse fails them too.
-      values = pulumi.all([resolved.apply(() => true), pulumi.all(first.values)]).apply(([, real]) => real);
-      plan = planWithInputs(placeholders, leaves, first.names, resolved);
-    }
+    const { built, plan, values } = planPlatform(name, args, installCrds);
     super('kestra-constructs:index:KestraPlatform', name, {}, opts);
     this.chart = built.chart;
     this.kestra = built.kestra;
     this.operator = built.operator;
 
     // A second platform on a cluster uses the CRDs the first one registered: its custom resources wait for them.
-    const owner = built.operator && !installCrds ? crdOwnerOf(cluster) : undefined;
+    const owner = installCrds ? undefined : crdOwnerOf(cluster);
     this.objects = registerPlan(plan, this, (manifest) => (owner && manifest.apiVersion.startsWith('model.kestra.io/') ? [...owner.crds] : []));
     if (installCrds) {
       recordCrdOwner(cluster, name, this.objects.filter((o) => o.manifest.kind === 'CustomResourceDefinition').map((o) => o.resource));
@@ -136,6 +112,35 @@ export class KestraPlatform extends pulumi.ComponentResource {
       objectUrns: this.objectUrns,
     });
   }
+}
+
+/**
+ * Builds, synthesizes and plans the platform. When the args use inputs, a second synthesis with other placeholders
+ * shows which fields depend on them, and those fields are taken from a synthesis with the real values once known.
+ */
+function planPlatform(name: string, args: KestraPlatformArgs, installCrds: boolean):
+{ built: ReturnType<typeof buildChart>; plan: RegistrationPlan; values?: pulumi.Output<string[]> } {
+  const first = new InputPlaceholders(0);
+  const built = buildChart(args, first, installCrds);
+  const placeholders = planRegistration(synthesizeChart(built.chart), name);
+  if (first.values.length === 0) return { built, plan: placeholders };
+  const second = new InputPlaceholders(1);
+  const again = planRegistration(synthesizeChart(buildChart(args, second, installCrds).chart), name);
+  if (second.values.length !== first.values.length) {
+    throw new KestraValidationError('kestra', `${first.values.length} then ${second.values.length} inputs`,
+      'the props builder must ask for the same inputs every time it is called');
+  }
+  const leaves = inputDependentLeaves(placeholders, again, first.names);
+  // With the real values, the same props are built (and validated) once more; the objects take the input
+  // fields from there. While an input is unknown (a preview before its resource exists) only those fields are.
+  const resolved = pulumi.all(first.values).apply((real): RegistrationPlan => {
+    const realPlan = planRegistration(synthesizeChart(buildChart(args, new InputPlaceholders(0), installCrds, real).chart), name);
+    checkResolvedPlan(placeholders, leaves, realPlan, real);
+    return realPlan;
+  });
+  // The outputs wait for that check, so a value the constructs refuse fails them too.
+  const values = pulumi.all([resolved.apply(() => true), pulumi.all(first.values)]).apply(([, real]) => real);
+  return { built, plan: planWithInputs(placeholders, leaves, first.names, resolved), values };
 }
 
 /**
