@@ -5,3 +5,4 @@ export * from './model';
 export * from './resources';
 export * from './platform';
 export * from './operator';
+export * from './kubernetes-access';

@@ -4,8 +4,9 @@ import { Kestra, KestraDatabase, KestraMode, KestraStorage, KestraTaskRunner } f
 
 /**
  * Production layout: one Deployment per component, an external PostgreSQL, S3 storage
- * through IRSA, task pods through the Kubernetes API, an Ingress and worker autoscaling.
- * The Secrets named here are expected to exist in the namespace.
+ * through IRSA, task pods through the Kubernetes API (the EE Kubernetes task runner: this layout needs a Kestra
+ * Enterprise Edition image), an Ingress and worker autoscaling. The Secrets named here are expected to exist in the
+ * namespace.
  */
 export class DistributedKestraChart extends Chart {
   public readonly kestra: Kestra;

@@ -21,14 +21,15 @@ export function restrictedContainerSecurityContext(uid: number | undefined, read
   };
 }
 
-/** Pod security context meeting the restricted standard. */
-export function restrictedPodSecurityContext(uid: number): Record<string, unknown> {
+/**
+ * Pod security context meeting the restricted standard.
+ * @param uid user, group and fsGroup to run as; `undefined` keeps the image's own (numeric) user,
+ * which `runAsNonRoot` still requires to be non-root
+ */
+export function restrictedPodSecurityContext(uid: number | undefined): Record<string, unknown> {
   return {
     runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    fsGroupChangePolicy: 'OnRootMismatch',
+    ...(uid === undefined ? {} : { runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: 'OnRootMismatch' }),
     seccompProfile: RUNTIME_DEFAULT_SECCOMP,
   };
 }

@@ -77,8 +77,6 @@ export interface KestraOperatorProps {
 
 const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 const HTTP_PORT = 8080;
-// The operator image's non-root user.
-const OPERATOR_UID = 1000;
 
 /**
  * The Kestra Kubernetes operator: reconciles `KestraFlow`, `KestraKeyValue` and
@@ -179,7 +177,11 @@ export class KestraOperator extends Construct {
             // The operator watches its custom resources through the Kubernetes API.
             automountServiceAccountToken: true,
             imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
-            securityContext: restrictedPodSecurityContext(OPERATOR_UID),
+            // No JVM needs one variable per Service of the namespace.
+            enableServiceLinks: false,
+            // The operator image's user id is not documented: keep the image's own user, which runAsNonRoot
+            // requires to be a non-root numeric uid, instead of forcing one the image may not have.
+            securityContext: restrictedPodSecurityContext(undefined),
             containers: [{
               name: 'operator',
               image: this.image,

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SecretEnv } from './configuration';
+import { DIND_SOCKET, DIND_SOCKET_DIR, WORKING_DIR, dindSidecar } from './dind-sidecar';
 import { KestraComponentSpec } from './mode';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { LOCAL_STORAGE_PATH } from './storage';
@@ -12,7 +13,8 @@ export const MANAGEMENT_PORT = 8081;
 export const KESTRA_UID = 1000;
 export const CONFIG_DIR = '/app/confs';
 export const CONFIG_FILE = 'application.yml';
-export const DIND_SOCKET_DIR = '/dind';
+/** HOME of the image's `kestra` user (kestra-io/kestra Dockerfile: `useradd -m`). */
+export const KESTRA_HOME = '/home/kestra';
 
 /** Everything one Kestra workload needs, resolved by the `Kestra` construct. */
 export interface KestraWorkloadProps {
@@ -100,61 +102,28 @@ export function createKestraWorkload(scope: Construct, id: string, props: Kestra
     configFiles.push(`/app/secrets/${index}/${file.key}`);
   });
 
-  const tmp = kplus.Volume.fromEmptyDir(scope, `${id}Tmp`, 'tmp');
-  container.mount('/tmp', tmp);
   if (props.storageClaimName) {
     const claim = kplus.PersistentVolumeClaim.fromClaimName(scope, `${id}StorageClaim`, props.storageClaimName);
     container.mount(LOCAL_STORAGE_PATH, kplus.Volume.fromPersistentVolumeClaim(scope, `${id}Storage`, claim, { name: 'storage' }));
   }
 
   container.env.addVariable('MICRONAUT_CONFIG_FILES', kplus.EnvValue.fromValue(configFiles.join(',')));
+  // The root filesystem is read-only: HOME is a bounded emptyDir of its own (see scratchVolumes).
+  container.env.addVariable('HOME', kplus.EnvValue.fromValue(KESTRA_HOME));
+  container.env.addVariable('JAVA_OPTS', kplus.EnvValue.fromValue(props.spec.javaOptions));
   for (const env of props.secretEnv) {
     const secret = kplus.Secret.fromSecretName(scope, `${id}Env${env.name}`, env.ref.secretName);
     container.env.addVariable(env.name, kplus.EnvValue.fromSecretValue({ secret, key: env.ref.key }));
   }
   for (const [name, value] of Object.entries(props.plainEnv)) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
-
-  const containerContexts: Array<Record<string, unknown>> = [restrictedContainerSecurityContext(KESTRA_UID, props.readOnlyRootFilesystem)];
-  if (props.dind) {
-    const socket = kplus.Volume.fromEmptyDir(scope, `${id}DindSocket`, 'dind-socket');
-    container.mount(DIND_SOCKET_DIR, socket);
-    container.env.addVariable('DOCKER_HOST', kplus.EnvValue.fromValue(`unix://${DIND_SOCKET_DIR}/docker.sock`));
-    const rootless = props.dind.mode === 'rootless';
-    const sidecar = deployment.addContainer({
-      name: 'dind',
-      image: props.dind.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: ['--log-level=fatal', `--group=${KESTRA_UID}`],
-      envVariables: {
-        // The entrypoint listens on DOCKER_HOST when it is a unix socket; no TCP listener, no TLS material to write.
-        DOCKER_HOST: kplus.EnvValue.fromValue(`unix://${DIND_SOCKET_DIR}/docker.sock`),
-        DOCKER_TLS_CERTDIR: kplus.EnvValue.fromValue(''),
-      },
-    });
-    sidecar.mount(DIND_SOCKET_DIR, socket);
-    // Task working directories are bind-mounted by path, so the daemon must see the same /tmp as Kestra.
-    sidecar.mount('/tmp', tmp);
-    sidecar.mount(rootless ? '/home/rootless/.local/share/docker' : '/var/lib/docker', kplus.Volume.fromEmptyDir(scope, `${id}DindData`, 'dind-data'));
-    // dockerd needs privileges to create namespaces and mounts; they stay on this container only.
-    containerContexts.push({
-      privileged: true,
-      allowPrivilegeEscalation: true,
-      readOnlyRootFilesystem: false,
-      runAsNonRoot: rootless,
-      runAsUser: rootless ? KESTRA_UID : 0,
-      runAsGroup: rootless ? KESTRA_UID : 0,
-    });
-  }
+  if (props.dind) container.env.addVariable('DOCKER_HOST', kplus.EnvValue.fromValue(DIND_SOCKET));
 
   const api = ApiObject.of(deployment);
   const pod = '/spec/template/spec';
   api.addJsonPatch(JsonPatch.replace(`${pod}/securityContext`, restrictedPodSecurityContext(KESTRA_UID)));
   api.addJsonPatch(JsonPatch.add(`${pod}/enableServiceLinks`, false));
-  containerContexts.forEach((context, index) => {
-    api.addJsonPatch(JsonPatch.replace(`${pod}/containers/${index}/securityContext`, context));
-  });
+  api.addJsonPatch(JsonPatch.replace(`${pod}/containers/0/securityContext`, restrictedContainerSecurityContext(KESTRA_UID, props.readOnlyRootFilesystem)));
   api.addJsonPatch(JsonPatch.replace(`${pod}/containers/0/resources`, typedResources(props.spec.resources)));
-  if (props.dind) api.addJsonPatch(JsonPatch.replace(`${pod}/containers/1/resources`, typedResources(props.dind.resources)));
   api.addJsonPatch(JsonPatch.add(`${pod}/containers/0/startupProbe`, { ...probe('/health', 2, 90), initialDelaySeconds: 5 }));
   api.addJsonPatch(JsonPatch.add(`${pod}/containers/0/livenessProbe`, probe('/health/liveness', 10, 3)));
   api.addJsonPatch(JsonPatch.add(`${pod}/containers/0/readinessProbe`, probe('/health/readiness', 5, 3)));
@@ -164,5 +133,41 @@ export function createKestraWorkload(scope: Construct, id: string, props: Kestra
   for (const [field, value] of Object.entries(props.scheduling)) {
     api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
   }
+  patchAfterConversion(api, podPatches(props));
   return deployment;
+}
+
+/**
+ * The scratch volumes, the grace period and the DinD native sidecar. They are applied after cdk8s-plus-27 has run the
+ * pod through its Kubernetes 1.27 converters, which drop fields newer than 1.27 (a container's `restartPolicy`,
+ * which makes an init container a native sidecar, is 1.28+).
+ */
+function podPatches(props: KestraWorkloadProps): JsonPatch[] {
+  const pod = '/spec/template/spec';
+  const { scratch, runsTasks, terminationGracePeriodSeconds } = props.spec;
+  const volumes: Array<Record<string, unknown>> = [
+    { name: 'tmp', emptyDir: { sizeLimit: scratch.tmpSizeLimit } },
+    { name: 'home', emptyDir: { sizeLimit: scratch.homeSizeLimit } },
+  ];
+  const mounts = [{ name: 'tmp', mountPath: '/tmp' }, { name: 'home', mountPath: KESTRA_HOME }];
+  if (runsTasks && scratch.workingDirectory) {
+    volumes.push(scratch.workingDirectory._render('working-dir', '10Gi'));
+    mounts.push({ name: 'working-dir', mountPath: WORKING_DIR });
+  }
+  const patches: JsonPatch[] = [];
+  if (props.dind) {
+    volumes.push({ name: 'dind-socket', emptyDir: { sizeLimit: '1Mi' } });
+    volumes.push(props.dind.dataVolume._render('dind-data', '20Gi'));
+    mounts.push({ name: 'dind-socket', mountPath: DIND_SOCKET_DIR });
+    patches.push(JsonPatch.add(`${pod}/initContainers`, [dindSidecar(props.dind)]));
+  }
+  patches.push(...volumes.map((volume) => JsonPatch.add(`${pod}/volumes/-`, volume)));
+  patches.push(...mounts.map((mount) => JsonPatch.add(`${pod}/containers/0/volumeMounts/-`, mount)));
+  if (terminationGracePeriodSeconds !== undefined) patches.push(JsonPatch.add(`${pod}/terminationGracePeriodSeconds`, terminationGracePeriodSeconds));
+  return patches;
+}
+
+function patchAfterConversion(api: ApiObject, patches: JsonPatch[]): void {
+  const toJson = api.toJson.bind(api);
+  api.toJson = () => JsonPatch.apply(toJson(), ...patches);
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { BundledPostgres, BundledPostgresOptions } from './bundled-postgres';
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
+import { credentialEnv } from './flow-env';
 import { KestraValidationError, SecretKeyRef, validateNonEmpty, validateSecretKeyRef } from '../common';
 
 /** Connection to a database the platform team runs (RDS, Cloud SQL, an operator-managed cluster...). */
@@ -33,7 +34,8 @@ export interface KestraDatabaseContext {
   readonly namespace?: string;
 }
 
-export const DATABASE_PASSWORD_ENV = 'KESTRA_DATABASE_PASSWORD';
+/** Outside Kestra's `KESTRA_` env-vars prefix, so flows cannot read it (see flow-env.ts). */
+export const DATABASE_PASSWORD_ENV = credentialEnv('DATABASE_PASSWORD');
 
 function jdbc(field: string, url: string, scheme: string): string {
   validateNonEmpty(field, url);
@@ -74,7 +76,8 @@ export abstract class KestraDatabase {
 
   /**
    * An in-memory H2 database inside the Kestra process: for trying things out only,
-   * everything is lost when the pod restarts. Refused in distributed mode.
+   * everything is lost when the pod restarts. Refused whenever there can be more than one Kestra pod (distributed
+   * mode, replicas or autoscaling): each pod would have its own database.
    */
   public static h2(): KestraDatabase {
     return new H2Database();

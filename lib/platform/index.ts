@@ -5,5 +5,7 @@ export * from './database';
 export * from './bundled-postgres';
 export * from './storage';
 export * from './task-runner';
+export * from './scratch-volume';
+export * from './jvm';
 export type { KestraConfiguration } from './configuration';
 export * from './generated-password-secret';

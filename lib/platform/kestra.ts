@@ -1,33 +1,50 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CONFIG_FILE, HTTP_PORT, createKestraWorkload } from './component';
+import { CONFIG_FILE, HTTP_PORT, MANAGEMENT_PORT, createKestraWorkload } from './component';
 import { KestraConfiguration, SecretEnv, deepMerge, placeholder, renderConfiguration, validateConfiguration } from './configuration';
+import { checkOverlay } from './configuration-guard';
 import { KestraDatabase } from './database';
+import { WORKING_DIR } from './dind-sidecar';
+import { credentialEnv, redactedEnvConfiguration } from './flow-env';
 import { addIngress } from './ingress';
 import { KestraMode } from './mode';
-import { KestraProps } from './props';
+import { addKestraNetworkPolicy } from './network-policy';
+import { KestraProps, KestraServiceAccountOptions } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
 import { KestraStorage, LocalStorage } from './storage';
-import { DindRunner, KestraTaskRunner, KubernetesRunner } from './task-runner';
-import { IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateNonEmpty, validateSecretKeyRef } from '../common';
+import { DindRunner, EE_KUBERNETES_RUNNER_TYPE, KestraTaskRunner, KubernetesRunner } from './task-runner';
+import {
+  IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateDnsSubdomain, validateNonEmpty, validateSecretKeyRef,
+} from '../common';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
 const PULL_POLICIES: Record<string, kplus.ImagePullPolicy> = {
   Always: kplus.ImagePullPolicy.ALWAYS, IfNotPresent: kplus.ImagePullPolicy.IF_NOT_PRESENT, Never: kplus.ImagePullPolicy.NEVER,
 };
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Kestra's EE Kubernetes runner docs list pods get/create/delete/watch/list, pods/log get/watch, pods/exec get/watch.
+// Kubernetes 1.35 also authorizes the WebSocket upgrade of exec (how files are copied into task pods) with `create`
+// (KEP-4006, "v1.35 Synthetic RBAC CREATE Authorization Check"), so pods/exec gets `create` too.
 const TASK_RUNNER_RULES = [
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'create', 'delete', 'watch', 'list'] },
   { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'watch'] },
-  { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'watch'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create', 'watch'] },
 ];
+// Names the construct sets on the Kestra container. KESTRA_CONFIGURATION would make the image's launcher overwrite
+// the configuration file and MICRONAUT_CONFIG_FILES (kestra-io/kestra gradle/jar/selfrun.sh).
+const OWNED_ENV = ['MICRONAUT_CONFIG_FILES', 'DOCKER_HOST', 'JAVA_OPTS', 'HOME', 'KESTRA_CONFIGURATION', 'KESTRA_CONFIGURATION_PATH',
+  // Micronaut maps these onto kestra.variables.env-vars-prefix and redacted-env-vars (see flow-env.ts).
+  'KESTRA_VARIABLES_ENV_VARS_PREFIX', 'KESTRA_VARIABLES_REDACTED_ENV_VARS'];
+// A practical email check (Kestra refuses a basic-auth user name that is not an email address).
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Kestra on Kubernetes. With no props: a standalone server, a bundled PostgreSQL
  * reachable only from Kestra, local storage on a PVC and a rootless Docker-in-Docker
- * task runner, every pod (but the DinD sidecar) meeting the restricted Pod Security Standard.
+ * task runner (a native sidecar listening on a unix socket only), every container but that privileged sidecar meeting
+ * the restricted Pod Security Standard; use `KestraTaskRunner.none()` or the EE Kubernetes runner for pods that all do.
  */
 export class Kestra extends Construct implements IKestraApiEndpoint {
   /** Base name of the objects; the Service has exactly this name. */
@@ -36,12 +53,14 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
   public readonly namespace: string | undefined;
   /** In-cluster URL of the API, e.g. `http://kestra.kestra.svc.cluster.local:8080`. */
   public readonly apiUrl: string;
-  /** The Service in front of the pods that serve HTTP (standalone or webserver). */
+  /** The Service in front of the pods that serve HTTP (standalone or webserver): ports `http` 8080 and `management` 8081. */
   public readonly service: kplus.Service;
-  /** ServiceAccount of the Kestra pods (no API token is mounted from it). */
-  public readonly serviceAccount: kplus.ServiceAccount;
-  /** ServiceAccount of the pods that run tasks, when the Kubernetes task runner is used. */
-  public readonly taskRunnerServiceAccount?: kplus.ServiceAccount;
+  /**
+   * ServiceAccount of every Kestra pod. Only pods that run tasks with the Kubernetes task runner mount its token.
+   */
+  public readonly serviceAccount: kplus.IServiceAccount;
+  /** ServiceAccount of the task pods the Kubernetes task runner creates (no token, no permissions). */
+  public readonly taskPodServiceAccount?: kplus.ServiceAccount;
   /** The Deployments by component name (standalone, webserver, executor, scheduler, worker, indexer, worker-<group>). */
   public readonly components: Readonly<Record<string, kplus.Deployment>>;
   /** The ConfigMap holding the generated configuration. */
@@ -68,13 +87,17 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     assertOption('database', database, KestraDatabase, 'a KestraDatabase factory');
     assertOption('storage', storage, KestraStorage, 'a KestraStorage factory');
     assertOption('taskRunner', taskRunner, KestraTaskRunner, 'a KestraTaskRunner factory');
+    if (taskRunner instanceof KubernetesRunner && !this.namespace) {
+      throw new KestraValidationError('namespace', this.namespace, 'the Kubernetes task runner binds the Kestra ServiceAccount by namespace; set `namespace` on the Chart');
+    }
 
     const componentNames = mode.components.map((c) => c.name);
     const autoscaling = resolveAutoscaling(props.autoscaling, componentNames);
-    if (mode.distributed && !database.shareable) {
-      throw new KestraValidationError('database', database.kind, 'is in-process and cannot be shared by distributed components; use bundledPostgres, postgres or mysql');
-    }
     const podCount = mode.components.reduce((sum, c) => sum + (autoscaling.get(c.name)?.maxReplicas ?? c.replicas), 0);
+    if (!database.shareable && (mode.distributed || podCount > 1)) {
+      throw new KestraValidationError('database', database.kind,
+        `is in-process and cannot be shared by ${podCount} pods (${mode.distributed ? 'distributed mode' : 'several replicas or autoscaling'}): each pod would have its own database; use bundledPostgres, postgres or mysql`);
+    }
     if (storage instanceof LocalStorage && !storage.shareable && podCount > 1) {
       throw new KestraValidationError('storage', `local (${storage.accessMode})`,
         `cannot be shared by ${podCount} pods (${mode.distributed ? 'distributed mode' : 'several replicas'}); use accessMode "ReadWriteMany" or s3/minio/gcs/azure storage`);
@@ -92,26 +115,25 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const storageBinding = storage._bind();
     const secretEnv: SecretEnv[] = [...dbBinding.secretEnv, ...storageBinding.secretEnv];
     let configuration: KestraConfiguration = deepMerge(dbBinding.configuration, storageBinding.configuration);
-    configuration = deepMerge(configuration, { kestra: { tasks: { tmpDir: { path: '/tmp/kestra-wd/tmp' } } } });
+    configuration = deepMerge(configuration, { kestra: { tasks: { tmpDir: { path: `${WORKING_DIR}/tmp` } } } });
     if (props.ingress) {
       configuration = deepMerge(configuration, { kestra: { url: `${props.ingress.tls ? 'https' : 'http'}://${props.ingress.host}/` } });
     }
-    if (props.basicAuth) {
-      if (typeof props.basicAuth !== 'object') throw new KestraValidationError('basicAuth', props.basicAuth, 'must be { username, password }');
-      secretEnv.push({ name: 'KESTRA_BASIC_AUTH_USERNAME', ref: validateSecretKeyRef('basicAuth.username', props.basicAuth.username) });
-      secretEnv.push({ name: 'KESTRA_BASIC_AUTH_PASSWORD', ref: validateSecretKeyRef('basicAuth.password', props.basicAuth.password) });
-      configuration = deepMerge(configuration, {
-        kestra: { server: { 'basic-auth': { enabled: true, username: placeholder('KESTRA_BASIC_AUTH_USERNAME'), password: placeholder('KESTRA_BASIC_AUTH_PASSWORD') } } },
-      });
-    }
+    if (props.basicAuth) configuration = deepMerge(configuration, basicAuthConfiguration(props.basicAuth, secretEnv));
+    if (taskRunner instanceof KubernetesRunner) configuration = deepMerge(configuration, this.kubernetesRunnerDefaults(taskRunner));
     const { plainEnv, extraSecretEnv } = resolveExtraEnv(props.extraEnv, secretEnv.map((e) => e.name));
     secretEnv.push(...extraSecretEnv);
+    checkOverlay(userConfiguration, [
+      { origin: `database (KestraDatabase.${database.kind})`, configuration: dbBinding.configuration, exclusive: [{ path: ['datasources'], allowed: Object.keys((dbBinding.configuration.datasources ?? {}) as object) }] },
+      { origin: `storage (KestraStorage.${storage.type})`, configuration: storageBinding.configuration, exclusive: [{ path: ['kestra', 'storage'], allowed: ['type', storage.type] }] },
+    ]);
     configuration = deepMerge(configuration, userConfiguration);
+    configuration = deepMerge(configuration, redactedEnvConfiguration(secretEnv, userConfiguration));
     const rendered = renderConfiguration(configuration, secretEnv, [...secretConfigFiles.map((f) => `${f.secretName}/${f.key}`)]);
     this.configChecksum = rendered.checksum;
 
     this.configMap = new kplus.ConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels: this.podLabels }, data: { [CONFIG_FILE]: rendered.yaml } });
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels: this.podLabels }, automountToken: false });
+    this.serviceAccount = this.resolveServiceAccount(props.serviceAccount);
 
     let storageClaimName: string | undefined;
     if (storage instanceof LocalStorage) {
@@ -124,19 +146,19 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
       });
     }
 
-    if (taskRunner instanceof KubernetesRunner) this.taskRunnerServiceAccount = this.addKubernetesRunnerAccess(taskRunner);
+    if (taskRunner instanceof KubernetesRunner) this.taskPodServiceAccount = this.addKubernetesRunnerAccess(taskRunner);
 
     const components: Record<string, kplus.Deployment> = {};
     for (const spec of mode.components) {
       const labels = { ...this.podLabels, 'app.kubernetes.io/component': spec.name };
-      const runnerAccount = spec.runsTasks ? this.taskRunnerServiceAccount : undefined;
       const deployment = createKestraWorkload(this, `Component-${spec.name}`, {
         spec,
         name: `${this.name}-${spec.name}`,
         labels,
         ...image,
-        serviceAccount: runnerAccount ?? this.serviceAccount,
-        automountServiceAccountToken: runnerAccount !== undefined,
+        serviceAccount: this.serviceAccount,
+        // Only the pods that create task pods need an API token.
+        automountServiceAccountToken: spec.runsTasks && taskRunner instanceof KubernetesRunner,
         configMapName: this.configMap.name,
         secretConfigFiles,
         checksum: rendered.checksum,
@@ -159,18 +181,57 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const http = mode.components.find((c) => c.servesHttp)!;
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: this.name, labels: this.podLabels },
-      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }],
+      ports: [{ name: 'http', port: HTTP_PORT, targetPort: HTTP_PORT }, { name: 'management', port: MANAGEMENT_PORT, targetPort: MANAGEMENT_PORT }],
     });
     for (const [key, value] of Object.entries({ ...this.podLabels, 'app.kubernetes.io/component': http.name })) this.service.selectLabel(key, value);
     if (props.ingress) addIngress(this, 'Ingress', this.name, this.name, props.ingress);
+    if (props.networkPolicy ?? true) addKestraNetworkPolicy(this, 'NetworkPolicy', this.name, { ...this.podLabels });
+  }
+
+  private resolveServiceAccount(options: KestraServiceAccountOptions | undefined): kplus.IServiceAccount {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new KestraValidationError('serviceAccount', options, 'must be { name?, create?, annotations? }');
+    }
+    const name = options?.name === undefined ? this.name : validateDnsSubdomain('serviceAccount.name', options.name);
+    if (options?.create === false) {
+      if (options.name === undefined) throw new KestraValidationError('serviceAccount.name', undefined, 'is required when create is false');
+      if (options.annotations !== undefined) throw new KestraValidationError('serviceAccount.annotations', options.annotations, 'cannot be set on an account the construct does not create');
+      return kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', name);
+    }
+    for (const [key, value] of Object.entries(options?.annotations ?? {})) {
+      if (typeof value !== 'string') throw new KestraValidationError(`serviceAccount.annotations.${key}`, value, 'must be a string');
+    }
+    return new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, labels: this.podLabels, annotations: options?.annotations },
+      automountToken: false,
+    });
+  }
+
+  /**
+   * Forced plugin defaults (kestra-io/kestra core/.../services/PluginDefaultService.java: a default applies to every
+   * plugin whose type equals or starts with its `type`; forced values override the flow's own) that make script
+   * tasks use the EE Kubernetes runner, and keep any explicitly chosen one in the task namespace and account.
+   */
+  private kubernetesRunnerDefaults(runner: KubernetesRunner): KestraConfiguration {
+    const runnerValues = { namespace: runner.namespace ?? this.namespace, serviceAccountName: `${this.name}-tasks` };
+    return {
+      kestra: {
+        plugins: {
+          defaults: [
+            ...runner.taskTypes.map((type) => ({ type, forced: true, values: { taskRunner: { type: EE_KUBERNETES_RUNNER_TYPE, ...runnerValues } } })),
+            { type: EE_KUBERNETES_RUNNER_TYPE, forced: true, values: runnerValues },
+          ],
+        },
+      },
+    };
   }
 
   private addKubernetesRunnerAccess(runner: KubernetesRunner): kplus.ServiceAccount {
-    if (!this.namespace) {
-      throw new KestraValidationError('namespace', this.namespace, 'the Kubernetes task runner binds the worker ServiceAccount by namespace; set `namespace` on the Chart');
-    }
-    const taskNamespace = runner.namespace ?? this.namespace;
-    const account = new kplus.ServiceAccount(this, 'TaskRunnerServiceAccount', { metadata: { name: `${this.name}-task-runner`, labels: this.podLabels }, automountToken: false });
+    const taskNamespace = runner.namespace ?? this.namespace!;
+    const account = new kplus.ServiceAccount(this, 'TaskPodServiceAccount', {
+      metadata: { name: `${this.name}-tasks`, namespace: taskNamespace, labels: this.podLabels },
+      automountToken: false,
+    });
     const roleName = `${this.name}-task-runner`;
     new ApiObject(this, 'TaskRunnerRole', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -183,7 +244,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
       kind: 'RoleBinding',
       metadata: { name: roleName, namespace: taskNamespace, labels: this.podLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: this.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
     } as any);
     return account;
   }
@@ -202,13 +263,28 @@ function resolveImage(options: KestraProps['image']) {
   return { image: `${repository}:${tag}`, pullPolicy: PULL_POLICIES[policy], pullSecrets };
 }
 
+function basicAuthConfiguration(options: NonNullable<KestraProps['basicAuth']>, secretEnv: SecretEnv[]): KestraConfiguration {
+  if (options === null || typeof options !== 'object') throw new KestraValidationError('basicAuth', options, 'must be { username, password }');
+  let username: string;
+  if (typeof options.username === 'string') {
+    if (!EMAIL.test(options.username)) throw new KestraValidationError('basicAuth.username', options.username, 'must be an email address (Kestra refuses other user names)');
+    username = options.username;
+  } else {
+    secretEnv.push({ name: credentialEnv('BASIC_AUTH_USERNAME'), ref: validateSecretKeyRef('basicAuth.username', options.username) });
+    username = placeholder(credentialEnv('BASIC_AUTH_USERNAME'));
+  }
+  secretEnv.push({ name: credentialEnv('BASIC_AUTH_PASSWORD'), ref: validateSecretKeyRef('basicAuth.password', options.password) });
+  // No `enabled`: Kestra >= 0.24 always requires basic authentication and ignores the flag.
+  return { kestra: { server: { 'basic-auth': { username, password: placeholder(credentialEnv('BASIC_AUTH_PASSWORD')) } } } };
+}
+
 function resolveExtraEnv(extraEnv: Record<string, string | SecretKeyRef> | undefined, reserved: string[]) {
   const plainEnv: Record<string, string> = {};
   const extraSecretEnv: SecretEnv[] = [];
   for (const [name, value] of Object.entries(extraEnv ?? {})) {
     const field = `extraEnv.${name}`;
     if (!ENV_NAME.test(name)) throw new KestraValidationError('extraEnv', name, 'is not a valid environment variable name');
-    if ([...reserved, 'MICRONAUT_CONFIG_FILES', 'DOCKER_HOST'].includes(name)) throw new KestraValidationError('extraEnv', name, 'is set by the construct');
+    if ([...reserved, ...OWNED_ENV].includes(name)) throw new KestraValidationError('extraEnv', name, 'is set by the construct');
     if (typeof value === 'string') plainEnv[name] = value;
     else extraSecretEnv.push({ name, ref: validateSecretKeyRef(field, value) });
   }

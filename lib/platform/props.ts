@@ -29,12 +29,35 @@ export interface KestraImageOptions {
   readonly pullSecrets?: string[];
 }
 
-/** Basic authentication of the UI and API; both values come from a Secret. */
+/**
+ * The basic-authentication account of the UI and API. Kestra ≥ 0.24 always requires basic authentication
+ * (`kestra.server.basic-auth.enabled` is ignored); without this, the first visitor creates the account.
+ */
 export interface KestraBasicAuthOptions {
-  /** The user name (an email address in Kestra 1.x). */
-  readonly username: SecretKeyRef;
-  /** The password. */
+  /** The user name, which Kestra requires to be an email address: a literal (checked) or read from a Secret. */
+  readonly username: string | SecretKeyRef;
+  /** The password, from a Secret. */
   readonly password: SecretKeyRef;
+}
+
+/** The ServiceAccount every Kestra pod runs as. */
+export interface KestraServiceAccountOptions {
+  /**
+   * Name of the ServiceAccount.
+   * @default - the construct's `name`
+   */
+  readonly name?: string;
+  /**
+   * Whether the construct creates it; `false` uses an existing one of that name (then `name` is required).
+   * @default true
+   */
+  readonly create?: boolean;
+  /**
+   * Annotations, e.g. `eks.amazonaws.com/role-arn` (IRSA) or `iam.gke.io/gcp-service-account` (Workload Identity).
+   * Only for an account the construct creates.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
 }
 
 /** An Ingress in front of the Service. */
@@ -220,4 +243,15 @@ export interface KestraProps {
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * The identity of every Kestra pod, workers that run tasks included, so a cloud identity bound to it
+   * (IRSA, Workload Identity) holds for the whole platform.
+   * @default - a ServiceAccount named `name`, created, without annotations
+   */
+  readonly serviceAccount?: KestraServiceAccountOptions;
+  /**
+   * Whether a NetworkPolicy admits traffic to the Kestra pods only on 8080 (http) and 8081 (management).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
 }

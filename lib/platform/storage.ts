@@ -1,4 +1,5 @@
 import { KestraConfiguration, SecretEnv, placeholder } from './configuration';
+import { credentialEnv } from './flow-env';
 import {
   KestraValidationError, SecretKeyRef, validateDnsSubdomain, validateNonEmpty, validatePositiveInteger,
   validateQuantity, validateSecretKeyRef,
@@ -151,29 +152,29 @@ export abstract class KestraStorage {
   /** Amazon S3 or an S3-compatible service. */
   public static s3(options: KestraS3StorageOptions): KestraStorage {
     object('storage', options);
-    const env = options.credentials ? accessKeys('storage.credentials', options.credentials, 'KESTRA_S3') : [];
+    const env = options.credentials ? accessKeys('storage.credentials', options.credentials, credentialEnv('S3')) : [];
     return new RemoteStorage('s3', storage('s3', {
       bucket: validateDnsSubdomain('storage.bucket', options.bucket),
       region: validateNonEmpty('storage.region', options.region),
       endpoint: options.endpoint === undefined ? undefined : validateNonEmpty('storage.endpoint', options.endpoint),
       forcePathStyle: options.forcePathStyle,
-      accessKey: env.length ? placeholder('KESTRA_S3_ACCESS_KEY') : undefined,
-      secretKey: env.length ? placeholder('KESTRA_S3_SECRET_KEY') : undefined,
+      accessKey: env.length ? placeholder(credentialEnv('S3_ACCESS_KEY')) : undefined,
+      secretKey: env.length ? placeholder(credentialEnv('S3_SECRET_KEY')) : undefined,
     }), env);
   }
 
   /** A MinIO server. */
   public static minio(options: KestraMinioStorageOptions): KestraStorage {
     object('storage', options);
-    const env = accessKeys('storage.credentials', options.credentials, 'KESTRA_MINIO');
+    const env = accessKeys('storage.credentials', options.credentials, credentialEnv('MINIO'));
     return new RemoteStorage('minio', storage('minio', {
       endpoint: validateNonEmpty('storage.endpoint', options.endpoint),
       port: validatePositiveInteger('storage.port', options.port ?? 9000),
       secure: options.secure ?? false,
       bucket: validateDnsSubdomain('storage.bucket', options.bucket),
       region: options.region ?? 'us-east-1',
-      accessKey: placeholder('KESTRA_MINIO_ACCESS_KEY'),
-      secretKey: placeholder('KESTRA_MINIO_SECRET_KEY'),
+      accessKey: placeholder(credentialEnv('MINIO_ACCESS_KEY')),
+      secretKey: placeholder(credentialEnv('MINIO_SECRET_KEY')),
     }), env);
   }
 
@@ -181,11 +182,11 @@ export abstract class KestraStorage {
   public static gcs(options: KestraGcsStorageOptions): KestraStorage {
     object('storage', options);
     const env = options.serviceAccountKey
-      ? [{ name: 'KESTRA_GCS_SERVICE_ACCOUNT', ref: validateSecretKeyRef('storage.serviceAccountKey', options.serviceAccountKey) }] : [];
+      ? [{ name: credentialEnv('GCS_SERVICE_ACCOUNT'), ref: validateSecretKeyRef('storage.serviceAccountKey', options.serviceAccountKey) }] : [];
     return new RemoteStorage('gcs', storage('gcs', {
       bucket: validateNonEmpty('storage.bucket', options.bucket),
       projectId: options.projectId === undefined ? undefined : validateNonEmpty('storage.projectId', options.projectId),
-      serviceAccount: env.length ? placeholder('KESTRA_GCS_SERVICE_ACCOUNT') : undefined,
+      serviceAccount: env.length ? placeholder(credentialEnv('GCS_SERVICE_ACCOUNT')) : undefined,
     }), env);
   }
 
@@ -196,14 +197,14 @@ export abstract class KestraStorage {
       throw new KestraValidationError('storage.sharedKey', options.sharedKey.accountName, 'set either connectionString or sharedKey, not both');
     }
     const env: SecretEnv[] = [];
-    if (options.connectionString) env.push({ name: 'KESTRA_AZURE_CONNECTION_STRING', ref: validateSecretKeyRef('storage.connectionString', options.connectionString) });
-    if (options.sharedKey) env.push({ name: 'KESTRA_AZURE_ACCOUNT_KEY', ref: validateSecretKeyRef('storage.sharedKey.accountKey', options.sharedKey.accountKey) });
+    if (options.connectionString) env.push({ name: credentialEnv('AZURE_CONNECTION_STRING'), ref: validateSecretKeyRef('storage.connectionString', options.connectionString) });
+    if (options.sharedKey) env.push({ name: credentialEnv('AZURE_ACCOUNT_KEY'), ref: validateSecretKeyRef('storage.sharedKey.accountKey', options.sharedKey.accountKey) });
     return new RemoteStorage('azure', storage('azure', {
       endpoint: validateNonEmpty('storage.endpoint', options.endpoint),
       container: validateDnsSubdomain('storage.container', options.container),
-      connectionString: options.connectionString ? placeholder('KESTRA_AZURE_CONNECTION_STRING') : undefined,
+      connectionString: options.connectionString ? placeholder(credentialEnv('AZURE_CONNECTION_STRING')) : undefined,
       sharedKeyAccountName: options.sharedKey ? validateNonEmpty('storage.sharedKey.accountName', options.sharedKey.accountName) : undefined,
-      sharedKeyAccountAccessKey: options.sharedKey ? placeholder('KESTRA_AZURE_ACCOUNT_KEY') : undefined,
+      sharedKeyAccountAccessKey: options.sharedKey ? placeholder(credentialEnv('AZURE_ACCOUNT_KEY')) : undefined,
     }), env);
   }
 

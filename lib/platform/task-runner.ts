@@ -1,4 +1,11 @@
+import { KestraScratchVolume, validateScratchVolume } from './scratch-volume';
 import { KestraValidationError, ResourceRequirements, renderResources, validateDnsLabel, validateNonEmpty } from '../common';
+
+// Docker 28 is end of life; 29 is the maintained major (docker-library/docker versions.json lists 29.7.x).
+const DIND_IMAGES: Record<KestraDindMode, string> = { rootless: 'docker:29.7-dind-rootless', insecure: 'docker:29.7-dind' };
+const DEFAULT_DIND_DATA_SIZE = '20Gi';
+/** The Enterprise Edition task runner class (kestra.io/plugins/plugin-ee-kubernetes/.../io.kestra.plugin.ee.kubernetes.runner.Kubernetes). */
+export const EE_KUBERNETES_RUNNER_TYPE = 'io.kestra.plugin.ee.kubernetes.runner.Kubernetes';
 
 /** How the Docker-in-Docker daemon runs. */
 export type KestraDindMode = 'rootless' | 'insecure';
@@ -18,18 +25,29 @@ export interface KestraDindOptions {
   readonly resources?: ResourceRequirements;
   /**
    * Docker image of the daemon.
-   * @default 'docker:28.5-dind-rootless' (rootless) or 'docker:28.5-dind' (insecure)
+   * @default 'docker:29.7-dind-rootless' (rootless) or 'docker:29.7-dind' (insecure)
    */
   readonly image?: string;
+  /**
+   * Where the daemon keeps images, layers and containers.
+   * @default KestraScratchVolume.emptyDir({ sizeLimit: '20Gi' })
+   */
+  readonly dataVolume?: KestraScratchVolume;
 }
 
-/** Options of the Kubernetes task runner. */
+/** Options of the Kubernetes task runner (Kestra Enterprise Edition). */
 export interface KestraKubernetesRunnerOptions {
   /**
-   * Namespace where task pods run; the Role and RoleBinding are created there.
+   * Namespace where task pods run; the Role, RoleBinding and the task pods' ServiceAccount are created there.
    * @default - the Chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Plugin types (or type prefixes, as Kestra matches plugin defaults) whose `taskRunner` is forced to the
+   * Kubernetes runner.
+   * @default ['io.kestra.plugin.scripts'] (every script task: Python, Shell, Node...)
+   */
+  readonly taskTypes?: string[];
 }
 
 /** Resolved Docker-in-Docker settings. */
@@ -40,6 +58,8 @@ export interface DindSpec {
   readonly image: string;
   /** Rendered resources of the sidecar. */
   readonly resources: Record<string, Record<string, string>>;
+  /** Volume of the daemon's data. */
+  readonly dataVolume: KestraScratchVolume;
 }
 
 /** How Kestra runs script tasks' containers. */
@@ -54,22 +74,32 @@ export abstract class KestraTaskRunner {
     if (mode !== 'rootless' && mode !== 'insecure') {
       throw new KestraValidationError('taskRunner.mode', mode, 'must be "rootless" or "insecure"');
     }
-    const image = options.image === undefined
-      ? (mode === 'rootless' ? 'docker:28.5-dind-rootless' : 'docker:28.5-dind')
-      : validateNonEmpty('taskRunner.image', options.image);
+    const image = options.image === undefined ? DIND_IMAGES[mode] : validateNonEmpty('taskRunner.image', options.image);
     const resources = renderResources('taskRunner.resources',
       options.resources ?? { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '2Gi' } }) ?? {};
-    return new DindRunner({ mode, image, resources });
+    const dataVolume = validateScratchVolume('taskRunner.dataVolume', options.dataVolume) ?? KestraScratchVolume.emptyDir({ sizeLimit: DEFAULT_DIND_DATA_SIZE });
+    return new DindRunner({ mode, image, resources, dataVolume });
   }
 
   /**
-   * Tasks run as pods through the Kubernetes API: no sidecar, no privileges. The workers
-   * get their own ServiceAccount bound to a Role limited to managing pods in the task namespace.
+   * Tasks run as pods through the Kubernetes API: no sidecar, no privileges. **Needs a Kestra Enterprise Edition
+   * image**: the runner (`io.kestra.plugin.ee.kubernetes.runner.Kubernetes`) ships with EE only.
+   *
+   * The configuration gets forced plugin defaults so that script tasks run with this runner, in the task namespace,
+   * as the ServiceAccount `<name>-tasks` (no API token, no permissions). The pods that run tasks mount the token of
+   * the Kestra ServiceAccount, which a Role in the task namespace allows to manage pods there and nothing else.
    */
   public static kubernetes(options: KestraKubernetesRunnerOptions = {}): KestraTaskRunner {
     if (options === null || typeof options !== 'object') throw new KestraValidationError('taskRunner', options, 'must be an object');
     if (options.namespace !== undefined) validateDnsLabel('taskRunner.namespace', options.namespace);
-    return new KubernetesRunner(options.namespace);
+    const taskTypes = options.taskTypes ?? ['io.kestra.plugin.scripts'];
+    if (!Array.isArray(taskTypes) || taskTypes.length === 0) throw new KestraValidationError('taskRunner.taskTypes', taskTypes, 'must be a non-empty list of plugin types');
+    taskTypes.forEach((type, i) => {
+      if (typeof type !== 'string' || !/^[a-zA-Z_$][\w$]*(\.[a-zA-Z_$][\w$]*)*$/.test(type)) {
+        throw new KestraValidationError(`taskRunner.taskTypes[${i}]`, type, 'must be a Java class name or package prefix such as "io.kestra.plugin.scripts"');
+      }
+    });
+    return new KubernetesRunner(options.namespace, taskTypes);
   }
 
   /** No task runner: only tasks that run inside the Kestra process work. */
@@ -92,7 +122,7 @@ export class DindRunner extends KestraTaskRunner {
 /** @internal */
 export class KubernetesRunner extends KestraTaskRunner {
   public readonly kind = 'kubernetes';
-  constructor(public readonly namespace: string | undefined) {
+  constructor(public readonly namespace: string | undefined, public readonly taskTypes: readonly string[]) {
     super();
   }
 }

@@ -10,7 +10,7 @@ import * as ts from 'typescript';
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const PRELUDE = [
-  'import { Kestra, KestraMode, KestraDatabase, KestraStorage, KestraTaskRunner, KestraOperator, KestraCrds, OperatorCredentials,',
+  'import { Kestra, KestraMode, KestraDatabase, KestraStorage, KestraTaskRunner, KestraScratchVolume, KestraOperator, KestraCrds, OperatorCredentials,',
   "  KestraFlow, KestraFlows, KestraKeyValue, KestraNamespaceFile, KestraNamespaceFiles } from 'kestra-constructs';",
   "import { App, Chart } from 'cdk8s';",
 ].join('\n');

@@ -1,22 +1,8 @@
-import { build } from './helpers';
+import { build, rejects } from './helpers';
 import { KestraValidationError } from '../../lib/common';
 import { KestraDatabase, KestraMode, KestraProps, KestraStorage, KestraTaskRunner } from '../../lib/platform';
 
 const s3 = () => KestraStorage.s3({ bucket: 'b', region: 'r' });
-
-/** Expects a KestraValidationError naming the field and the value. */
-function rejects(make: () => unknown, field: string, value: string): void {
-  let error: unknown;
-  try {
-    make();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(KestraValidationError);
-  expect((error as KestraValidationError).field).toBe(field);
-  expect((error as Error).message).toContain(field);
-  expect((error as Error).message).toContain(value);
-}
 
 describe('bad input fails at synth, naming field and value', () => {
   test.each<[string, () => unknown, string, string]>([

@@ -7,7 +7,7 @@ describe('Kestra with no props', () => {
   const { kestra, objects } = synthKestra();
   const deployment = ofKind(objects, 'Deployment', 'kestra-standalone')[0];
   const pod = podSpec(deployment);
-  const containers = Object.fromEntries(pod.containers.map((c: any) => [c.name, c]));
+  const containers = Object.fromEntries([...pod.containers, ...pod.initContainers ?? []].map((c: any) => [c.name, c]));
 
   test('exposes typed wiring points', () => {
     expect(kestra.apiUrl).toBe('http://kestra.kestra.svc.cluster.local:8080');
@@ -36,12 +36,12 @@ describe('Kestra with no props', () => {
 
   test('keeps the password out of the ConfigMap and reads it from the Secret generated in the cluster', () => {
     const config: any = yaml.load(configText(objects));
-    expect(config.datasources.postgres.password).toBe('${KESTRA_DATABASE_PASSWORD}');
+    expect(config.datasources.postgres.password).toBe('${CREDENTIALS_DATABASE_PASSWORD}');
     expect(config.datasources.postgres.url).toBe('jdbc:postgresql://kestra-postgres:5432/kestra');
     expect(config.kestra.repository.type).toBe('postgres');
     expect(config.kestra.queue.type).toBe('postgres');
     expect(config.kestra.storage).toEqual({ type: 'local', local: { 'base-path': '/app/storage' } });
-    expect(kestraEnv(deployment).KESTRA_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'kestra-postgres', key: 'password' });
+    expect(kestraEnv(deployment).CREDENTIALS_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'kestra-postgres', key: 'password' });
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
     expect(ofKind(objects, 'Job', 'kestra-postgres-credentials')).toHaveLength(1);
   });
@@ -77,11 +77,12 @@ describe('Kestra with no props', () => {
     expect(containers.kestra.securityContext).toMatchObject({
       runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
     });
-    expect(containers.dind.image).toMatch(/dind-rootless$/);
+    expect(containers.dind.image).toBe('docker:29.7-dind-rootless');
     expect(containers.dind.securityContext).toMatchObject({ privileged: true, runAsUser: 1000, runAsNonRoot: true });
     expect(kestraEnv(deployment).DOCKER_HOST.value).toBe('unix:///dind/docker.sock');
-    expect(containers.dind.env).toContainEqual({ name: 'DOCKER_HOST', value: 'unix:///dind/docker.sock' });
-    const shared = (c: any) => c.volumeMounts.filter((m: any) => ['dind-socket', 'tmp'].includes(m.name)).map((m: any) => m.mountPath).sort();
+    expect(containers.dind.args).toContain('--host=unix:///dind/docker.sock');
+    const shared = (c: any) => c.volumeMounts.filter((m: any) => ['dind-socket', 'working-dir'].includes(m.name)).map((m: any) => m.mountPath).sort();
+    expect(shared(containers.dind)).toEqual(['/dind', '/tmp/kestra-wd']);
     expect(shared(containers.dind)).toEqual(shared(containers.kestra));
   });
 
@@ -94,7 +95,7 @@ describe('Kestra with no props', () => {
   test('the Service selects only the HTTP-serving pods', () => {
     const service = ofKind(objects, 'Service', 'kestra')[0];
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'kestra', 'app.kubernetes.io/instance': 'kestra', 'app.kubernetes.io/component': 'standalone' });
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080 }]);
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080 }, { name: 'management', port: 8081, targetPort: 8081 }]);
   });
 
   test('no PodDisruptionBudget, HPA or Ingress for a single pod', () => {

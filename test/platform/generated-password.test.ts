@@ -50,7 +50,7 @@ describe('the generated database password (no props)', () => {
 
   test('Postgres and Kestra read the Secret the Job creates', () => {
     const ref = { name: 'kestra-postgres', key: 'password' };
-    expect(kestraEnv(ofKind(objects, 'Deployment', 'kestra-standalone')[0]).KESTRA_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual(ref);
+    expect(kestraEnv(ofKind(objects, 'Deployment', 'kestra-standalone')[0]).CREDENTIALS_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual(ref);
     expect(podSpec(ofKind(objects, 'StatefulSet', 'kestra-postgres')[0]).containers[0].env)
       .toContainEqual({ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: ref } });
   });
@@ -134,7 +134,7 @@ describe('a supplied password Secret', () => {
     const { objects } = synthKestra({ database: supplied() });
     for (const kind of ['Job', 'Role', 'RoleBinding', 'Secret']) expect(ofKind(objects, kind)).toHaveLength(0);
     expect(ofKind(objects, 'ServiceAccount').map((a) => a.metadata.name)).toEqual(['kestra']);
-    expect(kestraEnv(ofKind(objects, 'Deployment')[0]).KESTRA_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'pg', key: 'pw' });
+    expect(kestraEnv(ofKind(objects, 'Deployment')[0]).CREDENTIALS_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'pg', key: 'pw' });
   });
 
   test('works without a chart namespace', () => {

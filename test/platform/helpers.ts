@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { KestraValidationError } from '../../lib/common';
 import { Kestra, KestraProps } from '../../lib/platform';
 import { ManifestObject, synthValid } from '../util/k8s-schema';
 
@@ -29,4 +30,18 @@ export function kestraEnv(workload: any): Record<string, any> {
 /** Builds a Kestra in a fresh chart without synthesizing (for bad-input tests). */
 export function build(props?: KestraProps, namespace: string | null = 'kestra'): Kestra {
   return new Kestra(new Chart(Testing.app(), 'test', { namespace: namespace ?? undefined }), 'kestra', props);
+}
+
+/** Expects a KestraValidationError naming `field`, whose message holds the field and every fragment (e.g. the value). */
+export function rejects(make: () => unknown, field: string, ...fragments: string[]): void {
+  let error: unknown;
+  try {
+    make();
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(KestraValidationError);
+  expect((error as KestraValidationError).field).toBe(field);
+  expect((error as Error).message).toContain(field);
+  for (const fragment of fragments) expect((error as Error).message).toContain(fragment);
 }

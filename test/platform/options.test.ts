@@ -37,8 +37,9 @@ describe('distributed mode', () => {
   test('the Service routes to the webserver only; DinD only on workers', () => {
     expect(ofKind(objects, 'Service', 'kestra')[0].spec.selector['app.kubernetes.io/component']).toBe('webserver');
     for (const [name, deployment] of Object.entries(kestra.components)) {
-      const containers = podSpec(ofKind(objects, 'Deployment', deployment.name)[0]).containers.map((c: any) => c.name);
-      expect(containers).toEqual(name.startsWith('worker') ? ['kestra', 'dind'] : ['kestra']);
+      const pod = podSpec(ofKind(objects, 'Deployment', deployment.name)[0]);
+      expect(pod.containers.map((c: any) => c.name)).toEqual(['kestra']);
+      expect((pod.initContainers ?? []).map((c: any) => c.name)).toEqual(name.startsWith('worker') ? ['dind'] : []);
     }
   });
 
@@ -57,10 +58,10 @@ describe('databases', () => {
   ])('%s reads its password from the given Secret and bundles nothing', (type, database, driver) => {
     const { objects } = synthKestra({ database });
     const config: any = yaml.load(configText(objects));
-    expect(config.datasources[type]).toMatchObject({ driverClassName: driver, username: 'k', password: '${KESTRA_DATABASE_PASSWORD}' });
+    expect(config.datasources[type]).toMatchObject({ driverClassName: driver, username: 'k', password: '${CREDENTIALS_DATABASE_PASSWORD}' });
     expect(config.kestra.repository.type).toBe(type);
     expect(config.kestra.queue.type).toBe(type);
-    expect(kestraEnv(ofKind(objects, 'Deployment')[0]).KESTRA_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'db', key: 'pw' });
+    expect(kestraEnv(ofKind(objects, 'Deployment')[0]).CREDENTIALS_DATABASE_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'db', key: 'pw' });
     expect(ofKind(objects, 'StatefulSet')).toHaveLength(0);
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
   });
@@ -84,10 +85,10 @@ describe('databases', () => {
 describe('storage', () => {
   const credentials = { accessKeyId: { secretName: 'obj', key: 'id' }, secretAccessKey: { secretName: 'obj', key: 'secret' } };
   test.each([
-    ['s3', KestraStorage.s3({ bucket: 'b', region: 'us-east-1', endpoint: 'https://s3.local', forcePathStyle: true, credentials }), { bucket: 'b', region: 'us-east-1', forcePathStyle: true, accessKey: '${KESTRA_S3_ACCESS_KEY}' }, ['KESTRA_S3_ACCESS_KEY', 'KESTRA_S3_SECRET_KEY']],
-    ['minio', KestraStorage.minio({ endpoint: 'minio.minio.svc', bucket: 'b', credentials }), { endpoint: 'minio.minio.svc', port: 9000, secretKey: '${KESTRA_MINIO_SECRET_KEY}' }, ['KESTRA_MINIO_ACCESS_KEY', 'KESTRA_MINIO_SECRET_KEY']],
-    ['gcs', KestraStorage.gcs({ bucket: 'b', projectId: 'p', serviceAccountKey: { secretName: 'gcp', key: 'key.json' } }), { bucket: 'b', projectId: 'p', serviceAccount: '${KESTRA_GCS_SERVICE_ACCOUNT}' }, ['KESTRA_GCS_SERVICE_ACCOUNT']],
-    ['azure', KestraStorage.azure({ endpoint: 'https://a.blob.core.windows.net', container: 'kestra', connectionString: { secretName: 'az', key: 'cs' } }), { container: 'kestra', connectionString: '${KESTRA_AZURE_CONNECTION_STRING}' }, ['KESTRA_AZURE_CONNECTION_STRING']],
+    ['s3', KestraStorage.s3({ bucket: 'b', region: 'us-east-1', endpoint: 'https://s3.local', forcePathStyle: true, credentials }), { bucket: 'b', region: 'us-east-1', forcePathStyle: true, accessKey: '${CREDENTIALS_S3_ACCESS_KEY}' }, ['CREDENTIALS_S3_ACCESS_KEY', 'CREDENTIALS_S3_SECRET_KEY']],
+    ['minio', KestraStorage.minio({ endpoint: 'minio.minio.svc', bucket: 'b', credentials }), { endpoint: 'minio.minio.svc', port: 9000, secretKey: '${CREDENTIALS_MINIO_SECRET_KEY}' }, ['CREDENTIALS_MINIO_ACCESS_KEY', 'CREDENTIALS_MINIO_SECRET_KEY']],
+    ['gcs', KestraStorage.gcs({ bucket: 'b', projectId: 'p', serviceAccountKey: { secretName: 'gcp', key: 'key.json' } }), { bucket: 'b', projectId: 'p', serviceAccount: '${CREDENTIALS_GCS_SERVICE_ACCOUNT}' }, ['CREDENTIALS_GCS_SERVICE_ACCOUNT']],
+    ['azure', KestraStorage.azure({ endpoint: 'https://a.blob.core.windows.net', container: 'kestra', connectionString: { secretName: 'az', key: 'cs' } }), { container: 'kestra', connectionString: '${CREDENTIALS_AZURE_CONNECTION_STRING}' }, ['CREDENTIALS_AZURE_CONNECTION_STRING']],
   ])('%s storage: config keys, secrets by env, no PVC, shareable', (type, storage, expected, envNames) => {
     const { objects } = synthKestra({ storage, mode: KestraMode.distributed() });
     const config: any = yaml.load(configText(objects));
@@ -111,21 +112,26 @@ describe('storage', () => {
 });
 
 describe('task runners', () => {
-  test('kubernetes: worker ServiceAccount with a token, exact Role in the task namespace, no sidecar', () => {
+  test('kubernetes: the Kestra ServiceAccount with a token on workers, exact Role in the task namespace, no sidecar', () => {
     const { kestra, objects } = synthKestra({ mode: KestraMode.distributed(), storage: s3, taskRunner: KestraTaskRunner.kubernetes({ namespace: 'tasks' }) });
     const role = ofKind(objects, 'Role', 'kestra-task-runner')[0];
     expect(role.metadata.namespace).toBe('tasks');
     expect(role.rules).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'create', 'delete', 'watch', 'list'] },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'watch'] },
-      { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'watch'] },
+      // Kubernetes 1.35 authorizes the exec WebSocket upgrade with `create` (KEP-4006).
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create', 'watch'] },
     ]);
     const binding = ofKind(objects, 'RoleBinding', 'kestra-task-runner')[0];
     expect(binding.metadata.namespace).toBe('tasks');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kestra-task-runner', namespace: 'kestra' }]);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kestra', namespace: 'kestra' }]);
     const worker = podSpec(ofKind(objects, 'Deployment', 'kestra-worker')[0]);
-    expect(worker.serviceAccountName).toBe(kestra.taskRunnerServiceAccount!.name);
+    expect(worker.serviceAccountName).toBe(kestra.serviceAccount.name);
     expect(worker.automountServiceAccountToken).toBe(true);
+    const taskAccount = ofKind(objects, 'ServiceAccount', 'kestra-tasks')[0];
+    expect(taskAccount.metadata.namespace).toBe('tasks');
+    expect(taskAccount.automountServiceAccountToken).toBe(false);
+    expect(kestra.taskPodServiceAccount!.name).toBe('kestra-tasks');
     expect(worker.containers.map((c: any) => c.name)).toEqual(['kestra']);
     const executor = podSpec(ofKind(objects, 'Deployment', 'kestra-executor')[0]);
     expect(executor.automountServiceAccountToken).toBe(false);
@@ -134,7 +140,9 @@ describe('task runners', () => {
 
   test('insecure DinD runs the daemon as root in the sidecar only', () => {
     const { objects } = synthKestra({ taskRunner: KestraTaskRunner.dind({ mode: 'insecure', resources: { limits: { memory: '8Gi' } } }) });
-    const [kestra, dind] = podSpec(ofKind(objects, 'Deployment')[0]).containers;
+    const [kestra] = podSpec(ofKind(objects, 'Deployment')[0]).containers;
+    const [dind] = podSpec(ofKind(objects, 'Deployment')[0]).initContainers;
+    expect(dind.image).toBe('docker:29.7-dind');
     expect(dind.securityContext).toMatchObject({ privileged: true, runAsUser: 0 });
     expect(dind.resources).toEqual({ limits: { memory: '8Gi' } });
     expect(kestra.securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, runAsNonRoot: true });
@@ -144,6 +152,7 @@ describe('task runners', () => {
     const { objects } = synthKestra({ taskRunner: KestraTaskRunner.none() });
     const deployment = ofKind(objects, 'Deployment')[0];
     expect(podSpec(deployment).containers).toHaveLength(1);
+    expect(podSpec(deployment).initContainers).toBeUndefined();
     expect(kestraEnv(deployment).DOCKER_HOST).toBeUndefined();
   });
 });
@@ -163,12 +172,13 @@ describe('other options', () => {
     expect(pod.containers[0].imagePullPolicy).toBe('Always');
     expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     const env = kestraEnv(deployment);
-    expect(env.KESTRA_BASIC_AUTH_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'auth', key: 'pass' });
+    expect(env.CREDENTIALS_BASIC_AUTH_PASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'auth', key: 'pass' });
     expect(env.TZ.value).toBe('Europe/Paris');
     expect(env.API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'tokens', key: 'api' });
     expect(env.MICRONAUT_CONFIG_FILES.value).toBe('/app/confs/application.yml,/app/secrets/0/secrets.yml');
     const config: any = yaml.load(configText(objects));
-    expect(config.kestra.server['basic-auth']).toEqual({ enabled: true, username: '${KESTRA_BASIC_AUTH_USERNAME}', password: '${KESTRA_BASIC_AUTH_PASSWORD}' });
+    // Kestra >= 0.24 ignores `enabled`: basic authentication is always on.
+    expect(config.kestra.server['basic-auth']).toEqual({ username: '${CREDENTIALS_BASIC_AUTH_USERNAME}', password: '${CREDENTIALS_BASIC_AUTH_PASSWORD}' });
     expect(config.kestra.tutorialFlows).toEqual({ enabled: false });
     expect(config.kestra.repository.type).toBe('postgres');
   });
