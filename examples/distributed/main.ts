@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Kestra, KestraDatabase, KestraMode, KestraStorage, KestraTaskRunner } from '../../lib';
+import { Kestra, KestraDatabase, KestraMode, KestraStorage, KestraTaskRunner } from 'kestra-constructs';
 
 /**
  * Production layout: one Deployment per component, an external PostgreSQL, S3 storage

@@ -8,7 +8,7 @@ import {
   KestraNamespaceFiles,
   KestraOperator,
   OperatorCredentials,
-} from '../../lib';
+} from 'kestra-constructs';
 
 /**
  * GitOps in one chart: the platform, the operator that reconciles flows, K/V entries and

@@ -8,7 +8,7 @@ import {
   KestraMode,
   KestraRemoteKubernetesAccess,
   KestraStorage,
-} from '../../lib';
+} from 'kestra-constructs';
 
 /**
  * Kestra with flows that drive Kubernetes: the secret-rotation flow acts on Kestra's own cluster

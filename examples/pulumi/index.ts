@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-// In your own project: `from 'kestra-constructs/pulumi'`.
-import { Flow, KestraPlatform, KeyValue, NamespaceFile } from '../../lib/pulumi';
+import { Flow, KestraPlatform, KeyValue, NamespaceFile } from 'kestra-constructs/pulumi';
 
 const config = new pulumi.Config();
 const namespace = 'kestra';

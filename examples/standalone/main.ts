@@ -1,6 +1,6 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Kestra } from '../../lib';
+import { Kestra } from 'kestra-constructs';
 
 /**
  * Kestra with every default (standalone server, bundled PostgreSQL, local storage, rootless DinD), plus its Namespace,

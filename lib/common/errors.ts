@@ -4,6 +4,9 @@
  * actionable at synth/preview time rather than as a rejection from the cluster.
  */
 export class KestraValidationError extends Error {
+  /** Path of the construct whose props were rejected, once known (see {@link inConstruct}). */
+  public constructPath?: string;
+
   constructor(
     /** Dotted path of the property at fault, e.g. `mode.worker.replicas`. */
     public readonly field: string,
@@ -33,4 +36,29 @@ export function describeValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/**
+ * Runs the validation of the construct about to be created as `id` under `scope`, and prefixes any
+ * {@link KestraValidationError} it throws with the construct path (`prod/flows/hello: Invalid flow ...`),
+ * so that an error among hundreds of resources says which one. The innermost construct names itself.
+ */
+export function inConstruct<T>(scope: { readonly node: { readonly path: string } }, id: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof KestraValidationError) throw inConstructPath(error, scope.node.path ? `${scope.node.path}/${id}` : id);
+    throw error;
+  }
+}
+
+/** Prefixes the error's message with the construct path, unless a construct nearer to the fault already did. */
+export function inConstructPath(error: KestraValidationError, path: string): KestraValidationError {
+  if (error.constructPath !== undefined) return error;
+  const original = error.message;
+  error.constructPath = path;
+  error.message = `${path}: ${original}`;
+  // The stack was rendered with the old message; uncaught errors print the stack.
+  if (error.stack) error.stack = error.stack.replace(original, error.message);
+  return error;
 }

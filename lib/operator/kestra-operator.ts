@@ -9,7 +9,7 @@ import {
   OPERATOR_PROPS_KEYS, checkOperatorsApart, validateOperatorConnection, validateOperatorImage, validateOperatorNames, validateWatchNamespaces,
 } from './operator-validation';
 import {
-  IKestraApiEndpoint, KestraValidationError, ResourceRequirements, rejectUnknownOptions, renderResources, validatePositiveInteger,
+  IKestraApiEndpoint, KestraValidationError, ResourceRequirements, inConstructPath, rejectUnknownOptions, renderResources, validatePositiveInteger,
 } from '../common';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/pod-security';
 
@@ -112,22 +112,30 @@ export class KestraOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: KestraOperatorProps) {
     super(scope, id);
-    rejectUnknownOptions('', props ?? null, OPERATOR_PROPS_KEYS);
-    this.apiUrl = validateOperatorConnection(props);
-    if (!(props.credentials instanceof OperatorCredentials)) {
-      throw new KestraValidationError('credentials', props.credentials,
-        'must be OperatorCredentials.apiToken(secretKeyRef) or OperatorCredentials.basicAuth(secretKeyRef)');
-    }
-    this.watchNamespaces = validateWatchNamespaces('watchNamespaces', props.watchNamespaces);
-    const replicas = validatePositiveInteger('replicas', props.replicas ?? 1);
-    this.image = validateOperatorImage(props.imageRepository ?? KestraOperator.DEFAULT_IMAGE_REPOSITORY,
-      props.imageTag ?? KestraOperator.DEFAULT_IMAGE_TAG);
-    const resources = renderResources('resources', props.resources ?? DEFAULT_RESOURCES);
-    const names = validateOperatorNames(props, Chart.of(this).namespace, () => Names.toDnsLabel(this));
-    this.name = names.name;
-    this.namespace = names.namespace;
-    for (const other of this.node.root.node.findAll().filter((c): c is KestraOperator => c instanceof KestraOperator)) {
-      if (other !== this) checkOperatorsApart(this, other);
+    let replicas: number;
+    let resources: ReturnType<typeof renderResources>;
+    try {
+      rejectUnknownOptions('', props ?? null, OPERATOR_PROPS_KEYS);
+      this.apiUrl = validateOperatorConnection(props);
+      if (!(props.credentials instanceof OperatorCredentials)) {
+        throw new KestraValidationError('credentials', props.credentials,
+          'must be OperatorCredentials.apiToken(secretKeyRef) or OperatorCredentials.basicAuth(secretKeyRef)');
+      }
+      this.watchNamespaces = validateWatchNamespaces('watchNamespaces', props.watchNamespaces);
+      replicas = validatePositiveInteger('replicas', props.replicas ?? 1);
+      this.image = validateOperatorImage(props.imageRepository ?? KestraOperator.DEFAULT_IMAGE_REPOSITORY,
+        props.imageTag ?? KestraOperator.DEFAULT_IMAGE_TAG);
+      resources = renderResources('resources', props.resources ?? DEFAULT_RESOURCES);
+      const names = validateOperatorNames(props, Chart.of(this).namespace, () => Names.toDnsLabel(this));
+      this.name = names.name;
+      this.namespace = names.namespace;
+      for (const other of this.node.root.node.findAll().filter((c): c is KestraOperator => c instanceof KestraOperator)) {
+        if (other !== this) checkOperatorsApart(this, other);
+      }
+    } catch (error) {
+      // A refused operator leaves nothing behind, and its error says which construct it is.
+      scope.node.tryRemoveChild(id);
+      throw error instanceof KestraValidationError ? inConstructPath(error, this.node.path) : error;
     }
 
     const labels = { 'app.kubernetes.io/name': 'kestra-operator', 'app.kubernetes.io/instance': this.name };

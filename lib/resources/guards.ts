@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
 
 /**
@@ -11,37 +10,6 @@ import { KestraValidationError } from '../common/errors';
  * `kubectl apply --server-side` (or Argo CD / Flux, which do).
  */
 export const MAX_OBJECT_BYTES = 1024 * 1024;
-
-// One registry of Kestra identities per construct tree (per cdk8s App), to catch two resources
-// that would fight over the same Kestra object. It records where each claim came from.
-const registries = new WeakMap<IConstruct, Map<string, { scope: IConstruct; id: string }>>();
-
-/**
- * Records that the construct about to be created as `id` under `scope` manages the Kestra object
- * `identity` of kind `kind`; throws when another construct of the same app already does, naming both
- * construct paths. Called before the construct exists, so a refused one never enters the tree.
- */
-export function claimKestraIdentity(scope: IConstruct, id: string, kind: string, identity: Record<string, string | undefined>): void {
-  const root = scope.node.root;
-  let registry = registries.get(root);
-  if (!registry) {
-    registry = new Map();
-    registries.set(root, registry);
-  }
-  let key = kind;
-  for (const name in identity) key += `\u0000${identity[name] ?? ''}`;
-  const owner = registry.get(key);
-  if (owner !== undefined) {
-    const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
-    throw new KestraValidationError(pathOf(scope, id), description,
-      `another ${kind} in this app already manages the same Kestra object (${pathOf(owner.scope, owner.id)}); each ${kind} must be declared once`);
-  }
-  registry.set(key, { scope, id });
-}
-
-function pathOf(scope: IConstruct, id: string): string {
-  return scope.node.path ? `${scope.node.path}/${id}` : id;
-}
 
 // What rendering may add to the body a resource was given (apiVersion, kind, chart labels...).
 // Bodies this far below the limit skip the exact, costlier check on the rendered object.

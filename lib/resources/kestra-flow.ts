@@ -1,18 +1,19 @@
 import * as path from 'path';
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstruct } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
 import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
-import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { checkObjectSize, renderWireForm } from './guards';
+import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { FLOW_PROPS_KEYS } from './option-keys';
 
 /** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
-export interface KestraFlowOptions {
+export interface KestraFlowOptions extends KestraResourceTarget {
   /**
    * Kestra tenant of the flow (Enterprise Edition).
    * @default - the operator's default tenant
@@ -50,7 +51,7 @@ export interface KestraFlowProps extends KestraFlowOptions {
   readonly namespace?: string;
   /**
    * Where the source comes from, named in error messages (the file path for `fromFile`).
-   * @default "flow source"
+   * @default "source" (errors start with the construct path)
    */
   readonly sourceName?: string;
 }
@@ -63,7 +64,7 @@ export interface KestraFlowProps extends KestraFlowOptions {
 export class KestraFlow extends KestraFlowObject {
   /** Declares a flow from a YAML file; errors name the file. */
   public static fromFile(scope: Construct, id: string, filePath: string, options: KestraFlowOptions = {}): KestraFlow {
-    const source = decodeUtf8('path', readFileBytes('path', filePath), filePath);
+    const source = inConstruct(scope, id, () => decodeUtf8('path', readFileBytes('path', filePath), filePath));
     return new KestraFlow(scope, id, { ...options, source, sourceName: path.normalize(filePath) });
   }
 
@@ -85,39 +86,47 @@ export class KestraFlow extends KestraFlowObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraFlowProps) {
-    rejectUnknownOptions('', props ?? null, FLOW_PROPS_KEYS);
-    const origin = props.sourceName ?? 'flow source';
-    if (typeof props.source !== 'string') {
-      throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');
-    }
-    const parsed = parseFlowSource(props.source, origin);
-    if (props.id !== undefined && props.id !== parsed.id) {
-      throw new KestraValidationError('id', props.id, `differs from the id "${parsed.id}" in ${origin}; the operator would ignore the flow's updates`);
-    }
-    if (props.namespace !== undefined && props.namespace !== parsed.namespace) {
-      throw new KestraValidationError('namespace', props.namespace,
-        `differs from the namespace "${parsed.namespace}" in ${origin}; the operator would ignore the flow's updates`);
-    }
-    if (props.tenant !== undefined) validateTenant('tenant', props.tenant);
-    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin, parsed.document);
-    const name = props.metadata?.name
-      ?? kubernetesObjectName(props.tenant ? [props.tenant, parsed.namespace, parsed.id] : [parsed.namespace, parsed.id]);
-    const body = {
-      metadata: { ...props.metadata, name },
-      spec: { id: parsed.id, namespace: parsed.namespace, source, tenant: props.tenant },
-    };
-    claimKestraIdentity(scope, id, 'KestraFlow', { tenant: props.tenant, namespace: parsed.namespace, id: parsed.id });
+    const { parsed, source, body } = inConstruct(scope, id, () => prepareFlow(scope, id, props));
     super(scope, id, body);
     this.flowId = parsed.id;
     this.namespace = parsed.namespace;
     this.tenant = props.tenant;
     this.source = source;
-    checkObjectSize('source', this, body, origin);
+    inConstruct(scope, id, () => checkObjectSize('source', this, body, props.sourceName ?? 'source'));
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */
   public override toJson(): any {
     return renderWireForm(this);
   }
+}
+
+/** Validates the props of a flow and builds its body; throws before the construct exists. */
+function prepareFlow(scope: Construct, id: string, props: KestraFlowProps) {
+  rejectUnknownOptions('', props ?? null, FLOW_PROPS_KEYS);
+  const origin = props.sourceName ?? 'source';
+  const where = props.sourceName ?? 'the source';
+  if (typeof props.source !== 'string') {
+    throw new KestraValidationError('source', props.source, 'must be the YAML text of a Kestra flow');
+  }
+  const parsed = parseFlowSource(props.source, origin);
+  if (props.id !== undefined && props.id !== parsed.id) {
+    throw new KestraValidationError('id', props.id, `differs from the id "${parsed.id}" in ${where}; the operator would ignore the flow's updates`);
+  }
+  if (props.namespace !== undefined && props.namespace !== parsed.namespace) {
+    throw new KestraValidationError('namespace', props.namespace,
+      `differs from the namespace "${parsed.namespace}" in ${where}; the operator would ignore the flow's updates`);
+  }
+  if (props.tenant !== undefined) validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const source = props.readOnly === false ? props.source : withReadOnlyLabel(props.source, origin, parsed.document);
+  const name = props.metadata?.name
+    ?? kubernetesObjectName(props.tenant ? [props.tenant, parsed.namespace, parsed.id] : [parsed.namespace, parsed.id]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { id: parsed.id, namespace: parsed.namespace, source, tenant: props.tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraFlow', { tenant: props.tenant, namespace: parsed.namespace, id: parsed.id },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { parsed, source, body };
 }

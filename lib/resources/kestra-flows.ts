@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { listFiles } from './files';
 import { KestraFlow, KestraFlowOptions } from './kestra-flow';
 import { FLOWS_PROPS_KEYS } from './option-keys';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstructPath } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 
 /** Properties of {@link KestraFlows}. */
@@ -27,15 +27,21 @@ export class KestraFlows extends Construct {
   public readonly flows: readonly KestraFlow[];
 
   constructor(scope: Construct, id: string, props: KestraFlowsProps) {
-    rejectUnknownOptions('', props ?? null, FLOWS_PROPS_KEYS);
     super(scope, id);
-    const { directory, allowEmpty, ...options } = props;
-    const files = listFiles('directory', directory, (relative) => /\.ya?ml$/i.test(relative));
-    if (files.length === 0 && !allowEmpty) {
-      throw new KestraValidationError('directory', directory, 'contains no *.yml or *.yaml file');
+    try {
+      rejectUnknownOptions('', props ?? null, FLOWS_PROPS_KEYS);
+      const { directory, allowEmpty, ...options } = props;
+      const files = listFiles('directory', directory, (relative) => /\.ya?ml$/i.test(relative));
+      if (files.length === 0 && !allowEmpty) {
+        throw new KestraValidationError('directory', directory, 'contains no *.yml or *.yaml file');
+      }
+      this.flows = files.map((file) =>
+        KestraFlow.fromFile(this, file.relativePath, path.join(directory, file.relativePath), options));
+    } catch (error) {
+      // A refused folder leaves nothing behind, and its error says which construct it is.
+      scope.node.tryRemoveChild(id);
+      throw error instanceof KestraValidationError ? inConstructPath(error, this.node.path) : error;
     }
-    this.flows = files.map((file) =>
-      KestraFlow.fromFile(this, file.relativePath, path.join(directory, file.relativePath), options));
   }
 
   /** The flow with this Kestra namespace and id, if the folder has it. */

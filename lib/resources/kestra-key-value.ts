@@ -1,18 +1,19 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstruct } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraKeyValue as KestraKeyValueObject, KestraKeyValueSpecType } from '../imports/model.kestra.io';
 import {
   checkKeyValue, KeyValueInput, KeyValueType, keyValueSpecText, validateIsoDuration, validateKvKey, validateNamespace, validateTenant,
 } from '../model';
-import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { checkObjectSize, renderWireForm } from './guards';
+import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { KEY_VALUE_PROPS_KEYS } from './option-keys';
 
 /** Properties of a {@link KestraKeyValue}. */
-export interface KestraKeyValueProps {
+export interface KestraKeyValueProps extends KestraResourceTarget {
   /** Kestra namespace of the entry (not a Kubernetes namespace), e.g. `company.team`. */
   readonly namespace: string;
   /** Key of the entry: letters, digits, `.`, `_`, `-`. */
@@ -67,27 +68,14 @@ export class KestraKeyValue extends KestraKeyValueObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraKeyValueProps) {
-    rejectUnknownOptions('', props ?? null, KEY_VALUE_PROPS_KEYS);
-    const namespace = validateNamespace('namespace', props.namespace);
-    const key = validateKvKey('key', props.key);
-    const checked = checkKeyValue('value', props.value, props.type);
-    const valueText = keyValueSpecText(checked);
-    if (props.ttl !== undefined) validateTtl(props.ttl);
-    const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
-    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
-    const body = {
-      metadata: { ...props.metadata, name },
-      spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
-    };
-    claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key });
+    const { namespace, key, checked, valueText, tenant, body } = inConstruct(scope, id, () => prepareKeyValue(scope, id, props));
     super(scope, id, body);
     this.namespace = namespace;
     this.key = key;
     this.type = checked.type;
     this.valueText = valueText;
     this.tenant = tenant;
-    checkObjectSize('value', this, body, `key ${key}`);
+    inConstruct(scope, id, () => checkObjectSize('value', this, body, `key ${key}`));
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */
@@ -102,4 +90,24 @@ function validateTtl(ttl: string): void {
   if (ttl.includes('-') || digits.every((d) => Number(d) === 0)) {
     throw new KestraValidationError('ttl', ttl, 'must be a positive duration');
   }
+}
+
+/** Validates the props of a K/V entry and builds its body; throws before the construct exists. */
+function prepareKeyValue(scope: Construct, id: string, props: KestraKeyValueProps) {
+  rejectUnknownOptions('', props ?? null, KEY_VALUE_PROPS_KEYS);
+  const namespace = validateNamespace('namespace', props.namespace);
+  const key = validateKvKey('key', props.key);
+  const checked = checkKeyValue('value', props.value, props.type);
+  const valueText = keyValueSpecText(checked);
+  if (props.ttl !== undefined) validateTtl(props.ttl);
+  const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, key] : [namespace, key]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { namespace, key, value: valueText, type: checked.type as KestraKeyValueSpecType, ttl: props.ttl, tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraKeyValue', { tenant, namespace, key },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { namespace, key, checked, valueText, tenant, body };
 }

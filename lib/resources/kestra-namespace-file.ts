@@ -1,18 +1,19 @@
 import * as path from 'path';
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstruct } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/model.kestra.io';
 import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
-import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { checkObjectSize, renderWireForm } from './guards';
+import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { NAMESPACE_FILE_PROPS_KEYS } from './option-keys';
 
 /** Options shared by every way of declaring a namespace file. */
-export interface KestraNamespaceFileOptions {
+export interface KestraNamespaceFileOptions extends KestraResourceTarget {
   /** Kestra namespace the file belongs to (not a Kubernetes namespace), e.g. `company.team`. */
   readonly namespace: string;
   /**
@@ -52,7 +53,7 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
    */
   public static fromFile(scope: Construct, id: string, filePath: string,
     options: KestraNamespaceFileOptions & { readonly filename?: string }): KestraNamespaceFile {
-    const content = decodeUtf8('path', readFileBytes('path', filePath), filePath);
+    const content = inConstruct(scope, id, () => decodeUtf8('path', readFileBytes('path', filePath), filePath));
     return new KestraNamespaceFile(scope, id, { ...options, filename: options.filename ?? path.basename(filePath), content });
   }
 
@@ -70,25 +71,13 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
   }
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFileProps) {
-    rejectUnknownOptions('', props ?? null, NAMESPACE_FILE_PROPS_KEYS);
-    const namespace = validateNamespace('namespace', props.namespace);
-    const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
-    const filename = canonicalPath.slice(1);
-    const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
-    if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
-    const content = contentText(props.content, canonicalPath);
-    const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, filename] : [namespace, filename]);
-    const body = {
-      metadata: { ...props.metadata, name },
-      spec: { namespace, filename, content, tenant },
-    };
-    claimKestraIdentity(scope, id, 'KestraNamespaceFile', { tenant, namespace, path: canonicalPath });
+    const { namespace, canonicalPath, filename, tenant, body } = inConstruct(scope, id, () => prepareNamespaceFile(scope, id, props));
     super(scope, id, body);
     this.namespace = namespace;
     this.path = canonicalPath;
     this.filename = filename;
     this.tenant = tenant;
-    checkObjectSize('content', this, body, canonicalPath);
+    inConstruct(scope, id, () => checkObjectSize('content', this, body, canonicalPath));
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */
@@ -101,4 +90,23 @@ function contentText(content: unknown, filePath: string): string {
   if (typeof content === 'string') return content;
   if (Buffer.isBuffer(content)) return decodeUtf8('content', content, filePath);
   throw new KestraValidationError('content', content, 'must be a string or a Buffer of UTF-8 text');
+}
+
+/** Validates the props of a namespace file and builds its body; throws before the construct exists. */
+function prepareNamespaceFile(scope: Construct, id: string, props: KestraNamespaceFileProps) {
+  rejectUnknownOptions('', props ?? null, NAMESPACE_FILE_PROPS_KEYS);
+  const namespace = validateNamespace('namespace', props.namespace);
+  const canonicalPath = normalizeNamespaceFilePath('filename', props.filename);
+  const filename = canonicalPath.slice(1);
+  const tenant = props.tenant === undefined ? undefined : validateTenant('tenant', props.tenant);
+  if (props.metadata?.name !== undefined) validateDnsSubdomain('metadata.name', props.metadata.name);
+  const content = contentText(props.content, canonicalPath);
+  const name = props.metadata?.name ?? kubernetesObjectName(tenant ? [tenant, namespace, filename] : [namespace, filename]);
+  const body = {
+    metadata: { ...props.metadata, name },
+    spec: { namespace, filename, content, tenant },
+  };
+  claimKestraIdentity(scope, id, 'KestraNamespaceFile', { tenant, namespace, path: canonicalPath },
+    { kubernetesNamespace: kubernetesNamespaceOf(scope, props.metadata?.namespace), operator: props.operator });
+  return { namespace, canonicalPath, filename, tenant, body };
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { KestraValidationError } from '../common/errors';
+import { KestraValidationError, inConstructPath } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 import { normalizeNamespaceFilePath } from '../model';
 import { listFiles } from './files';
@@ -32,18 +32,24 @@ export class KestraNamespaceFiles extends Construct {
   public readonly files: readonly KestraNamespaceFile[];
 
   constructor(scope: Construct, id: string, props: KestraNamespaceFilesProps) {
-    rejectUnknownOptions('', props ?? null, NAMESPACE_FILES_PROPS_KEYS);
     super(scope, id);
-    const { directory, prefix, allowEmpty, metadata, ...options } = props;
-    if (metadata?.name !== undefined) {
-      throw new KestraValidationError('metadata.name', metadata.name, 'cannot be shared by several files; names are derived per file');
+    try {
+      rejectUnknownOptions('', props ?? null, NAMESPACE_FILES_PROPS_KEYS);
+      const { directory, prefix, allowEmpty, metadata, ...options } = props;
+      if (metadata?.name !== undefined) {
+        throw new KestraValidationError('metadata.name', metadata.name, 'cannot be shared by several files; names are derived per file');
+      }
+      const base = prefix === undefined ? '' : normalizeNamespaceFilePath('prefix', prefix);
+      const files = listFiles('directory', directory);
+      if (files.length === 0 && !allowEmpty) {
+        throw new KestraValidationError('directory', directory, 'contains no file');
+      }
+      this.files = files.map((file) => KestraNamespaceFile.fromFile(this, file.relativePath, path.join(directory, file.relativePath),
+        { ...options, metadata, filename: `${base}/${file.relativePath}` }));
+    } catch (error) {
+      // A refused folder leaves nothing behind, and its error says which construct it is.
+      scope.node.tryRemoveChild(id);
+      throw error instanceof KestraValidationError ? inConstructPath(error, this.node.path) : error;
     }
-    const base = prefix === undefined ? '' : normalizeNamespaceFilePath('prefix', prefix);
-    const files = listFiles('directory', directory);
-    if (files.length === 0 && !allowEmpty) {
-      throw new KestraValidationError('directory', directory, 'contains no file');
-    }
-    this.files = files.map((file) => KestraNamespaceFile.fromFile(this, file.relativePath, path.join(directory, file.relativePath),
-      { ...options, metadata, filename: `${base}/${file.relativePath}` }));
   }
 }

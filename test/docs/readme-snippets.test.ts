@@ -63,3 +63,10 @@ test('every TypeScript snippet of the README compiles against the package', () =
   const errors = compile(files).map((d) => `${path.basename(d.file?.fileName ?? '')}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   expect(errors).toEqual([]);
 });
+
+test('README snippets synthesize the same manifests every time: no clock or randomness in values', () => {
+  // A `new Date()` or `Math.random()` value changes the manifest at every synth (and the operator rewrites the object).
+  const unstable = snippets().flatMap((text) => text.split('\n'))
+    .filter((line) => /new Date\(\s*\)|Date\.now\(|Math\.random\(|randomUUID\(/.test(line));
+  expect(unstable).toEqual([]);
+});

@@ -79,14 +79,17 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
-/** Installs recording mocks; every resource's state echoes its inputs. */
-export function installRecordingMocks(project = 'project'): RecordingMonitor {
+/**
+ * Installs recording mocks; every resource's state echoes its inputs. With `preview`, the program runs as in
+ * `pulumi preview`: outputs the state leaves out are unknown.
+ */
+export function installRecordingMocks(project = 'project', preview = false): RecordingMonitor {
   const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
     call: (args) => args.inputs,
   };
   const monitor = new RecordingMonitor(mocks);
-  setMockOptions(monitor, project, 'stack', false);
+  setMockOptions(monitor, project, 'stack', preview);
   // The features `pulumi.runtime.setMocks` switches on; without `supportsSecrets`
   // the SDK would send secrets as plain values and nothing could be checked.
   Object.assign(getStore(), {

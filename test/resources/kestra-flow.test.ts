@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { newChart, synthChecked } from './helpers';
 import { KestraValidationError } from '../../lib/common';
@@ -34,9 +35,29 @@ describe('KestraFlow', () => {
 
   test('id or namespace that differ from the source fail naming both values', () => {
     expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, id: 'other' }))
-      .toThrow('Invalid id: "other": differs from the id "hello" in flow source; the operator would ignore the flow\'s updates');
+      .toThrow('Invalid id: "other": differs from the id "hello" in the source; the operator would ignore the flow\'s updates');
     expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, namespace: 'company.other' }))
-      .toThrow('Invalid namespace: "company.other": differs from the namespace "company.team" in flow source');
+      .toThrow('Invalid namespace: "company.other": differs from the namespace "company.team" in the source');
+  });
+
+  test('an inline source error names the construct path, the line and the column, once each', () => {
+    const chart = newChart();
+    const flows = new Construct(chart, 'prod');
+    const source = 'id: hello\nnamespace: company.team\ntasks:\n  - id: a\n    type: x\n  - id: a\n    type: y\n';
+    let error: KestraValidationError | undefined;
+    try {
+      new KestraFlow(flows, 'hello', { source });
+    } catch (e) {
+      error = e as KestraValidationError;
+    }
+    expect(error).toBeInstanceOf(KestraValidationError);
+    expect(error!.constructPath).toBe('test/prod/hello');
+    expect(error!.message).toBe('test/prod/hello: Invalid flow source: line 6, column 9: tasks[1].id "a": duplicate task id (first used at tasks[0].id, line 4, column 9)');
+    expect(error!.stack).toContain('test/prod/hello: Invalid flow source: line 6');
+    // A file names itself after the construct, and nothing is said twice.
+    expect(() => new KestraFlow(chart, 'file', { source: 'id: a\nnamespace: b\n', sourceName: 'flows/a.yaml' }))
+      .toThrow(/^test\/file: Invalid flow flows\/a\.yaml: tasks: a flow needs/);
+    expect(chart.node.tryFindChild('file')).toBeUndefined();
   });
 
   test('rejects invalid sources, tenants and names', () => {
@@ -44,15 +65,15 @@ describe('KestraFlow', () => {
       .toThrow('Invalid flow a.yaml: tasks: a flow needs a non-empty list of tasks');
     expect(() => new KestraFlow(newChart(), 'f', { source: undefined as unknown as string }))
       .toThrow('Invalid source: undefined: must be the YAML text of a Kestra flow');
-    expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, tenant: 'Main' })).toThrow(/^Invalid tenant: "Main": must match/);
-    expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, metadata: { name: 'Not_Valid' } })).toThrow(/^Invalid metadata.name: "Not_Valid": must be a DNS-1123 subdomain/);
+    expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, tenant: 'Main' })).toThrow(/^test\/[\w/.-]+: Invalid tenant: "Main": must match/);
+    expect(() => new KestraFlow(newChart(), 'f', { source: SOURCE, metadata: { name: 'Not_Valid' } })).toThrow(/^test\/[\w/.-]+: Invalid metadata.name: "Not_Valid": must be a DNS-1123 subdomain/);
   });
 
   test('two flows with the same tenant/namespace/id in one app fail naming both constructs', () => {
     const chart = newChart();
     new KestraFlow(chart, 'first', { source: SOURCE });
     expect(() => new KestraFlow(chart, 'second', { source: SOURCE.replace('message: hi', 'message: ho') }))
-      .toThrow('Invalid test/second: "tenant=(default), namespace=company.team, id=hello": another KestraFlow in this app already manages the same Kestra object (test/first)');
+      .toThrow('test/second: Invalid identity: "tenant=(default), namespace=company.team, id=hello": another KestraFlow (test/first) already manages this Kestra object');
     // a different tenant is a different Kestra object
     expect(() => new KestraFlow(chart, 'third', { source: SOURCE, tenant: 'other' })).not.toThrow();
   });
@@ -60,7 +81,7 @@ describe('KestraFlow', () => {
   test('fails clearly above 1 MiB', () => {
     const big = `${SOURCE}    description: "${'x'.repeat(1024 * 1024)}"\n`;
     expect(() => new KestraFlow(newChart(), 'big', { source: big, sourceName: 'big.yaml' }))
-      .toThrow(/^Invalid source: "big\.yaml \(\d+ bytes serialized\)": is larger than 1048576 bytes \(1 MiB\)/);
+      .toThrow(/^test\/[\w/.-]+: Invalid source: "big\.yaml \(\d+ bytes serialized\)": is larger than 1048576 bytes \(1 MiB\)/);
   });
 
   test('a refused flow leaves nothing behind: the chart still synthesizes without it', () => {
@@ -79,7 +100,7 @@ describe('KestraFlow', () => {
     expect(flow.flowId).toBe('minimal');
     const bad = path.join(FIXTURES, 'flows', 'invalid', 'duplicate-key.yaml');
     expect(() => KestraFlow.fromFile(newChart(), 'bad', bad)).toThrow(`Invalid flow ${bad}: line 10, column 7: duplicated YAML key "variables.tf"`);
-    expect(() => KestraFlow.fromFile(newChart(), 'missing', '/nope/flow.yaml')).toThrow(/^Invalid path: "\/nope\/flow\.yaml": cannot be read/);
+    expect(() => KestraFlow.fromFile(newChart(), 'missing', '/nope/flow.yaml')).toThrow(/^test\/[\w/.-]+: Invalid path: "\/nope\/flow\.yaml": cannot be read/);
     expect(() => KestraFlow.fromFile(newChart(), 'png', path.join(FIXTURES, 'resources', 'binary.png'))).toThrow(/is not valid UTF-8 text/);
     synthChecked(chart);
   });
@@ -112,11 +133,11 @@ describe('KestraFlows', () => {
     const bad = path.join(FIXTURES, 'resources', 'bad-flows');
     expect(() => new KestraFlows(newChart(), 'flows', { directory: bad })).toThrow(`Invalid flow ${path.join(bad, 'b.yaml')}: `);
     expect(() => new KestraFlows(newChart(), 'flows', { directory: path.join(FIXTURES, 'resources', 'dup-flows') }))
-      .toThrow(/^Invalid test\/flows\/two\.yaml: .*already manages the same Kestra object \(test\/flows\/one\.yaml\)/);
+      .toThrow(/^test\/flows\/two\.yaml: Invalid identity: .*another KestraFlow \(test\/flows\/one\.yaml\) already manages this Kestra object/);
     const empty = path.join(FIXTURES, 'resources', 'empty-dir');
     expect(() => new KestraFlows(newChart(), 'flows', { directory: empty })).toThrow(`Invalid directory: "${empty}": contains no *.yml or *.yaml file`);
     expect(new KestraFlows(newChart(), 'flows', { directory: empty, allowEmpty: true }).flows).toEqual([]);
-    expect(() => new KestraFlows(newChart(), 'flows', { directory: '/does/not/exist' })).toThrow(/^Invalid directory: "\/does\/not\/exist": must be an existing directory/);
+    expect(() => new KestraFlows(newChart(), 'flows', { directory: '/does/not/exist' })).toThrow(/^test\/[\w/.-]+: Invalid directory: "\/does\/not\/exist": must be an existing directory/);
   });
 
   test('YAML syntax errors are KestraValidationErrors too', () => {

@@ -35,18 +35,18 @@ describe('KestraKeyValue', () => {
   });
 
   test.each([
-    [{ namespace: 'Company' }, /^Invalid namespace: "Company": must match/],
-    [{ key: 'bad key' }, /^Invalid key: "bad key": must match/],
+    [{ namespace: 'Company' }, /^test\/kv: Invalid namespace: "Company": must match/],
+    [{ key: 'bad key' }, /^test\/kv: Invalid key: "bad key": must match/],
     [{ value: null }, 'Invalid value: null: must be a string, number, boolean, Date, plain object or array'],
     [{ value: 'abc', type: 'NUMBER' }, 'Invalid value: "abc": does not fit type NUMBER: expected a finite number'],
-    [{ value: '2024-13-01', type: 'DATE' }, /^Invalid value: "2024-13-01": does not fit type DATE/],
+    [{ value: '2024-13-01', type: 'DATE' }, /^test\/kv: Invalid value: "2024-13-01": does not fit type DATE/],
     [{ value: 'soon', type: 'DATETIME' }, /does not fit type DATETIME/],
-    [{ value: 'x', type: 'TEXT' }, /^Invalid value.type: "TEXT": must be one of/],
-    [{ value: 'x', ttl: '1 day' }, /^Invalid ttl: "1 day": must be an ISO-8601 duration/],
+    [{ value: 'x', type: 'TEXT' }, /^test\/kv: Invalid value.type: "TEXT": must be one of/],
+    [{ value: 'x', ttl: '1 day' }, /^test\/kv: Invalid ttl: "1 day": must be an ISO-8601 duration/],
     [{ value: 'x', ttl: 'PT0S' }, 'Invalid ttl: "PT0S": must be a positive duration'],
     [{ value: 'x', ttl: '-PT5M' }, 'Invalid ttl: "-PT5M": must be a positive duration'],
-    [{ value: 'x', tenant: 'a.b' }, /^Invalid tenant: "a.b"/],
-    [{ value: 'x'.repeat(1024 * 1024 + 1) }, /^Invalid value: "key my_key \(\d+ bytes serialized\)": is larger than 1048576 bytes/],
+    [{ value: 'x', tenant: 'a.b' }, /^test\/kv: Invalid tenant: "a.b"/],
+    [{ value: 'x'.repeat(1024 * 1024 + 1) }, /^test\/kv: Invalid value: "key my_key \(\d+ bytes serialized\)": is larger than 1048576 bytes/],
   ])('rejects %p', (override, message) => {
     expect(() => new KestraKeyValue(newChart(), 'kv', { ...base, value: 'v', ...override } as any)).toThrow(message);
   });
@@ -55,7 +55,7 @@ describe('KestraKeyValue', () => {
     const chart = newChart();
     new KestraKeyValue(chart, 'a', { ...base, value: 1 });
     expect(() => new KestraKeyValue(chart, 'b', { ...base, value: 2 }))
-      .toThrow('Invalid test/b: "tenant=(default), namespace=company.team, key=my_key": another KestraKeyValue in this app already manages the same Kestra object (test/a)');
+      .toThrow('test/b: Invalid identity: "tenant=(default), namespace=company.team, key=my_key": another KestraKeyValue (test/a) already manages this Kestra object');
     new KestraKeyValue(chart, 'c', { ...base, key: 'other', value: 2 });
     synthChecked(chart);
   });

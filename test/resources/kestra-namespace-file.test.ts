@@ -33,10 +33,10 @@ describe('KestraNamespaceFile', () => {
     [{ filename: '/a/../../b' }, /must not contain "\.\." segments/],
     [{ filename: '/' }, /must name a file, not the namespace root/],
     [{ filename: 'a\\b' }, /backslashes are not accepted/],
-    [{ namespace: 'a b' }, /^Invalid namespace: "a b"/],
-    [{ tenant: 'A' }, /^Invalid tenant: "A"/],
+    [{ namespace: 'a b' }, /^test\/f: Invalid namespace: "a b"/],
+    [{ tenant: 'A' }, /^test\/f: Invalid tenant: "A"/],
     [{ content: 3 }, 'Invalid content: 3: must be a string or a Buffer of UTF-8 text'],
-    [{ content: 'x'.repeat(1024 * 1024) }, /^Invalid content: "\/f\.txt \(\d+ bytes serialized\)": is larger than 1048576 bytes \(1 MiB\)/],
+    [{ content: 'x'.repeat(1024 * 1024) }, /^test\/f: Invalid content: "\/f\.txt \(\d+ bytes serialized\)": is larger than 1048576 bytes \(1 MiB\)/],
   ])('rejects %p', (override, message) => {
     expect(() => new KestraNamespaceFile(newChart(), 'f', { ...base, filename: 'f.txt', content: 'x', ...override } as any)).toThrow(message);
   });
@@ -45,7 +45,7 @@ describe('KestraNamespaceFile', () => {
     const chart = newChart();
     new KestraNamespaceFile(chart, 'a', { ...base, filename: 'scripts/etl.py', content: '1' });
     expect(() => new KestraNamespaceFile(chart, 'b', { ...base, filename: '/scripts/./etl.py', content: '2' }))
-      .toThrow('Invalid test/b: "tenant=(default), namespace=company.team, path=/scripts/etl.py": another KestraNamespaceFile in this app already manages the same Kestra object (test/a)');
+      .toThrow('test/b: Invalid identity: "tenant=(default), namespace=company.team, path=/scripts/etl.py": another KestraNamespaceFile (test/a) already manages this Kestra object');
   });
 
   test('fromFile reads the file byte for byte and defaults the name to its base name', () => {
@@ -74,7 +74,7 @@ describe('KestraNamespaceFiles', () => {
     expect(() => new KestraNamespaceFiles(newChart(), 'f', { ...base, directory: empty })).toThrow(`Invalid directory: "${empty}": contains no file`);
     expect(() => new KestraNamespaceFiles(newChart(), 'f', { ...base, directory: empty, allowEmpty: true })).not.toThrow();
     expect(() => new KestraNamespaceFiles(newChart(), 'f', { ...base, directory: path.join(FIXTURES, 'nsfiles'), metadata: { name: 'x' } }))
-      .toThrow(/^Invalid metadata.name: "x": cannot be shared by several files/);
+      .toThrow(/^test\/[\w/.-]+: Invalid metadata.name: "x": cannot be shared by several files/);
     expect(() => new KestraNamespaceFiles(newChart(), 'f', { ...base, directory: FIXTURES })).toThrow(/binary\.png": is not valid UTF-8 text/);
   });
 });

@@ -149,13 +149,18 @@ export function planRegistration(synthesized: SynthesizedChart, namePrefix: stri
   return { objects: ordered };
 }
 
-/** Registers every planned object, in plan order; see {@link registerChart}. */
-export function registerPlan(plan: RegistrationPlan, parent: pulumi.Resource): RegisteredObject[] {
+/**
+ * Registers every planned object, in plan order; see {@link registerChart}. `externalPrerequisites` adds
+ * resources outside the plan an object must wait for (the CRDs another platform registered).
+ */
+export function registerPlan(
+  plan: RegistrationPlan, parent: pulumi.Resource, externalPrerequisites?: (manifest: KubernetesManifest) => pulumi.Resource[],
+): RegisteredObject[] {
   const resources = new Map<KubernetesManifest, pulumi.CustomResource>();
   return plan.objects.map(({ manifest, logicalName, prerequisites }) => {
     const resource = newKubernetesResource(logicalName, protectSecretValues(manifest), {
       parent,
-      dependsOn: prerequisites.map((dependency) => resources.get(dependency)!),
+      dependsOn: [...prerequisites.map((dependency) => resources.get(dependency)!), ...(externalPrerequisites?.(manifest) ?? [])],
       ...(isSecret(manifest) ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     resources.set(manifest, resource);
