@@ -9,3 +9,6 @@ export * from './flow-source';
 export * from './flow-tasks';
 export * from './flow-canonical';
 export * from './read-only-label';
+export * from './expression-functions';
+export * from './flow-references';
+export * from './namespace-file-glob';
