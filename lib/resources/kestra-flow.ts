@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { KestraValidationError } from '../common/errors';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
-import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
+import { FlowReferences, flowReferences, parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
 import { kubernetesObjectName } from './object-names';
+import { ReferenceGraph } from './reference-graph';
 
 /** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
 export interface KestraFlowOptions {
@@ -74,6 +75,11 @@ export class KestraFlow extends KestraFlowObject {
   /** The source as deployed (with the read-only label unless `readOnly: false`). */
   public readonly source: string;
   /**
+   * What the flow refers to outside itself (flows it calls, flows that trigger it, K/V keys,
+   * namespace files and secrets it reads), taken from the same parse that validated it.
+   */
+  public readonly references: FlowReferences;
+  /**
    * The `KestraFlow` custom resource: this construct itself. The typed resource extends the L1
    * class generated from the CRD instead of wrapping it, which halves the constructs cdk8s walks
    * at synth (a wrapper cost ~15% of synth time with thousands of resources).
@@ -111,6 +117,10 @@ export class KestraFlow extends KestraFlowObject {
     this.tenant = props.tenant;
     this.source = source;
     checkObjectSize('source', this, body, origin);
+    this.references = flowReferences(parsed.document);
+    ReferenceGraph.of(this).addFlow(this, {
+      tenant: props.tenant ?? '', namespace: parsed.namespace, flowId: parsed.id, origin, references: this.references,
+    });
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

@@ -7,6 +7,7 @@ import {
   checkKeyValue, KeyValueInput, KeyValueType, keyValueSpecText, validateIsoDuration, validateKvKey, validateNamespace, validateTenant,
 } from '../model';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { ReferenceGraph } from './reference-graph';
 import { kubernetesObjectName } from './object-names';
 
 /** Properties of a {@link KestraKeyValue}. */
@@ -85,6 +86,7 @@ export class KestraKeyValue extends KestraKeyValueObject {
     this.valueText = valueText;
     this.tenant = tenant;
     checkObjectSize('value', this, body, `key ${key}`);
+    ReferenceGraph.of(this).addKeyValue(this, tenant ?? '', namespace, key);
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

@@ -7,6 +7,7 @@ import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/mod
 import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
+import { ReferenceGraph } from './reference-graph';
 import { kubernetesObjectName } from './object-names';
 
 /** Options shared by every way of declaring a namespace file. */
@@ -86,6 +87,7 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
     this.filename = filename;
     this.tenant = tenant;
     checkObjectSize('content', this, body, canonicalPath);
+    ReferenceGraph.of(this).addNamespaceFile(this, tenant ?? '', namespace, canonicalPath);
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */
