@@ -52,6 +52,7 @@ export class ReferenceGraph {
   private configuredBy?: string;
   private readonly targets = new Map<string, TargetObjects>();
   private readonly waiting = new Map<string, FlowNode[]>();
+  private readonly printed = new Set<string>();
 
   /** Applies the app's reference options; an app has one set of them. */
   public configure(path: string, strict: boolean, external: ExternalMatchers): void {
@@ -115,11 +116,16 @@ export class ReferenceGraph {
     };
   }
 
-  /** The synth check: errors fail it; other findings are printed, or fail it when strict. */
+  /** The synth check: errors fail it; other findings are printed (once), or fail it when strict. */
   public validate(): string[] {
     const report = this.report();
     if (this.strict) return [...report.errors, ...report.warnings];
-    for (const warning of report.warnings) console.warn(`kestra-constructs: ${warning}`);
+    // cdk8s validates the app again for every chart it renders: say each finding once
+    for (const warning of report.warnings) {
+      if (this.printed.has(warning)) continue;
+      this.printed.add(warning);
+      console.warn(`kestra-constructs: ${warning}`);
+    }
     return [...report.errors];
   }
 
