@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SecretEnv } from './configuration';
 import { KestraComponentSpec } from './mode';
+import { FLOW_SECRET_ENV_PREFIX } from './secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { LOCAL_STORAGE_PATH } from './storage';
 import { DindSpec } from './task-runner';
@@ -42,6 +43,8 @@ export interface KestraWorkloadProps {
   readonly secretEnv: readonly SecretEnv[];
   /** Literal, non-secret environment variables. */
   readonly plainEnv: Readonly<Record<string, string>>;
+  /** Secrets whose keys become `SECRET_<key>` variables, for flows' `secret()`. */
+  readonly flowSecretNames?: readonly string[];
   /** PVC for local storage, if any. */
   readonly storageClaimName?: string;
   /** The Docker-in-Docker sidecar, when this component runs tasks with it. */
@@ -113,6 +116,10 @@ export function createKestraWorkload(scope: Construct, id: string, props: Kestra
     container.env.addVariable(env.name, kplus.EnvValue.fromSecretValue({ secret, key: env.ref.key }));
   }
   for (const [name, value] of Object.entries(props.plainEnv)) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
+  (props.flowSecretNames ?? []).forEach((secretName, index) => {
+    const secret = kplus.Secret.fromSecretName(scope, `${id}FlowSecrets${index}`, secretName);
+    container.env.copyFrom(new kplus.EnvFrom(undefined, FLOW_SECRET_ENV_PREFIX, secret));
+  });
 
   const containerContexts: Array<Record<string, unknown>> = [restrictedContainerSecurityContext(KESTRA_UID, props.readOnlyRootFilesystem)];
   if (props.dind) {

@@ -7,3 +7,4 @@ export * from './storage';
 export * from './task-runner';
 export type { KestraConfiguration } from './configuration';
 export * from './generated-password-secret';
+export { KestraFlowSecrets, FLOW_SECRET_ENV_PREFIX } from './secrets';

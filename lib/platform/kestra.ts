@@ -9,8 +9,10 @@ import { KestraMode } from './mode';
 import { KestraProps } from './props';
 import { addAutoscaler, addDisruptionBudget, resolveAutoscaling } from './scaling';
 import { resolveScheduling } from './scheduling';
+import { resolveFlowSecrets } from './secrets';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, KestraTaskRunner, KubernetesRunner } from './task-runner';
+import { ReferenceGraph } from '../resources/reference-graph';
 import { IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateNonEmpty, validateSecretKeyRef } from '../common';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
@@ -87,6 +89,8 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const scheduling = resolveScheduling(props);
     const userConfiguration = validateConfiguration('configuration', props.configuration);
     const secretConfigFiles = (props.secretConfiguration ?? []).map((ref, i) => validateSecretKeyRef(`secretConfiguration[${i}]`, ref));
+    const flowSecrets = resolveFlowSecrets(props.secrets);
+    ReferenceGraph.of(this).addSecrets(this, flowSecrets);
 
     const dbBinding = database._bind(this, { name: this.name, clientPodLabels: { ...this.podLabels }, namespace: this.namespace });
     const storageBinding = storage._bind();
@@ -142,6 +146,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
         checksum: rendered.checksum,
         secretEnv,
         plainEnv,
+        flowSecretNames: flowSecrets.map((s) => s.secretName),
         storageClaimName,
         dind: spec.runsTasks && taskRunner instanceof DindRunner ? taskRunner.spec : undefined,
         recreate: storage instanceof LocalStorage && !storage.shareable,

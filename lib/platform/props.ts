@@ -1,6 +1,7 @@
 import { KestraConfiguration } from './configuration';
 import { KestraDatabase } from './database';
 import { KestraMode } from './mode';
+import { KestraFlowSecrets } from './secrets';
 import { KestraStorage } from './storage';
 import { KestraTaskRunner } from './task-runner';
 import { SecretKeyRef } from '../common';
@@ -175,6 +176,13 @@ export interface KestraProps {
    * @default - none
    */
   readonly secretConfiguration?: SecretKeyRef[];
+  /**
+   * Kubernetes Secrets for flows' `secret('NAME')` (Kestra OSS): every key of each Secret reaches
+   * the Kestra container as `SECRET_<key>` (`envFrom` with that prefix). Kestra base64-decodes
+   * these values, so store them base64-encoded. Declare `keys` to have `secret()` references checked at synth.
+   * @default - none
+   */
+  readonly secrets?: KestraFlowSecrets | KestraFlowSecrets[];
   /**
    * Extra environment variables of the Kestra container: a string is a literal, a SecretKeyRef reads a Secret.
    * @default - none
