@@ -12,3 +12,5 @@ export * from './read-only-label';
 export * from './expression-functions';
 export * from './flow-references';
 export * from './namespace-file-glob';
+export * from './call-order';
+export * from './wildcard';

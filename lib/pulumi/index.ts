@@ -2,3 +2,4 @@
 // subpath, so the package root stays loadable without Pulumi installed.
 export * from './platform';
 export * from './provider';
+export * from './flow-set';

@@ -1,7 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
-import { ReferenceReport, wildcardPatterns } from './reference-analysis';
+import { ReferenceReport } from './reference-analysis';
 import { ReferenceGraph } from './reference-graph';
 import { KestraValidationError } from '../common/errors';
+import { wildcardPatterns } from '../model/wildcard';
 
 /**
  * Kestra objects the flows of this app may use although the app does not declare them (managed

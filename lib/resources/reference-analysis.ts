@@ -2,6 +2,7 @@ import type { DeclaredSecret, FlowNode } from './reference-graph';
 import {
   DynamicReference, FlowCall, FlowTriggerSource, KeyValueRead, NamespaceFileUse, SecretRead,
 } from '../model/flow-references';
+import { callOrder } from '../model/call-order';
 import { namespaceFileMatcher } from '../model/namespace-file-glob';
 
 /** Objects declared elsewhere, as `*`-wildcard patterns compiled to regular expressions. */
@@ -154,17 +155,11 @@ export function analyseTarget(target: string, objects: TargetObjects, external: 
       constructPath: flow.construct.node.path, calls, triggeredBy, keyValues, namespaceFiles, secrets, dynamic: refs.dynamic,
     };
   });
-  const cycles = findCycles(flows).map((cycle) => cycle.map((f) => qualified(f.tenant, f.namespace, f.flowId)));
+  const cycles = callOrder(flows, (f) => f.callees).cycles.map((cycle) => cycle.map((f) => qualified(f.tenant, f.namespace, f.flowId)));
   for (const cycle of cycles) {
     errors.push(`flows call each other in a cycle: ${cycle.join(' → ')}; Kestra cannot create any of them before the others`);
   }
   return { flows: reports, cycles, errors, warnings };
-}
-
-/** Compiles `*`-wildcard patterns (`*` matches any characters, `.` and `/` included). */
-export function wildcardPatterns(patterns: readonly string[] | undefined, caseInsensitive = false): RegExp[] {
-  return (patterns ?? []).map((pattern) =>
-    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, caseInsensitive ? 'i' : ''));
 }
 
 function qualified(tenant: string, namespace: string, flowId: string): string {
@@ -181,48 +176,4 @@ function namespaceAndParents(namespace: string): string[] {
 function declaredSecretKeys(secrets: readonly DeclaredSecret[]): Set<string> | undefined {
   if (secrets.length === 0 || secrets.some((s) => s.keys === undefined)) return undefined;
   return new Set(secrets.flatMap((s) => s.keys!.map((k) => k.toUpperCase())));
-}
-
-/** Each cycle once: strip flows that call nothing left, then walk what remains. */
-function findCycles(flows: readonly FlowNode[]): FlowNode[][] {
-  const remaining = new Set(flows.filter((f) => f.callees.size > 0));
-  const callers = new Map<FlowNode, FlowNode[]>();
-  for (const flow of remaining) {
-    for (const callee of flow.callees) {
-      const list = callers.get(callee);
-      if (list) list.push(flow);
-      else callers.set(callee, [flow]);
-    }
-  }
-  const outDegree = new Map([...remaining].map((f) => [f, [...f.callees].filter((c) => remaining.has(c)).length]));
-  const queue = [...remaining].filter((f) => outDegree.get(f) === 0);
-  while (queue.length > 0) {
-    const done = queue.pop()!;
-    remaining.delete(done);
-    for (const caller of callers.get(done) ?? []) {
-      if (!remaining.has(caller)) continue;
-      const left = outDegree.get(caller)! - 1;
-      outDegree.set(caller, left);
-      if (left === 0) queue.push(caller);
-    }
-  }
-  const cycles: FlowNode[][] = [];
-  const reported = new Set<FlowNode>();
-  for (const start of remaining) {
-    if (reported.has(start)) continue;
-    const path: FlowNode[] = [];
-    const position = new Map<FlowNode, number>();
-    let node: FlowNode | undefined = start;
-    while (node && !position.has(node) && !reported.has(node)) {
-      position.set(node, path.length);
-      path.push(node);
-      node = [...node.callees].find((c) => remaining.has(c));
-    }
-    for (const visited of path) reported.add(visited);
-    if (node && position.has(node)) {
-      const cycle = path.slice(position.get(node));
-      cycles.push([...cycle, cycle[0]]);
-    }
-  }
-  return cycles;
 }
