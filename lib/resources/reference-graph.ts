@@ -25,6 +25,23 @@ export interface FlowNode {
 
 // One graph per construct tree (per cdk8s App), like the identity guard in guards.ts.
 const graphs = new WeakMap<IConstruct, ReferenceGraph>();
+// Where `capturedReferenceGraphs` collects new graphs; global, so that an app module loading
+// another copy of the package is still seen by the CLI.
+const CAPTURE = Symbol.for('kestra-constructs.reference-graphs');
+
+/** Runs `load` (which builds apps) and returns the graph of every app it built. */
+export function capturedReferenceGraphs(load: () => void): Array<Pick<ReferenceGraph, 'report'>> {
+  const global = globalThis as { [CAPTURE]?: Array<Pick<ReferenceGraph, 'report'>> };
+  const previous = global[CAPTURE];
+  const captured: Array<Pick<ReferenceGraph, 'report'>> = [];
+  global[CAPTURE] = captured;
+  try {
+    load();
+  } finally {
+    global[CAPTURE] = previous;
+  }
+  return captured;
+}
 
 /**
  * Every Kestra object of an app, grouped by the Kestra instance that will hold it
@@ -42,6 +59,7 @@ export class ReferenceGraph {
       graphs.set(root, graph);
       const created = graph;
       root.node.addValidation({ validate: () => created.validate() });
+      (globalThis as { [CAPTURE]?: ReferenceGraph[] })[CAPTURE]?.push(graph);
     }
     return graph;
   }
