@@ -47,12 +47,18 @@ function buildLibraryApp(input: Workload): { app: App; chart: Chart } {
   return { app, chart };
 }
 
-function timeLibrary(input: Workload): { ms: number; yaml: string; bodies: any[] } {
+function timeLibrary(input: Workload): { ms: number; yaml: string; bodies: any[]; references: number } {
   const start = performance.now();
   const { app, chart } = buildLibraryApp(input);
   const yaml = app.synthYaml();
   const ms = performance.now() - start;
-  return { ms, yaml, bodies: chart.toJson() };
+  // Untimed: the synth checks ran inside synthYaml; make sure they had something to resolve.
+  const report = lib.KestraReferenceChecks.report(chart);
+  const resolved = report.flows.flatMap((f) => [...f.calls, ...f.keyValues, ...f.namespaceFiles]);
+  if (report.errors.length > 0 || report.warnings.length > 0 || resolved.some((r) => r.resolved !== 'app')) {
+    throw new Error(`the workload's references do not all resolve: ${[...report.errors, ...report.warnings].slice(0, 3).join('; ')}`);
+  }
+  return { ms, yaml, bodies: chart.toJson(), references: resolved.length };
 }
 
 function timeFloor(bodies: readonly any[]): number {
@@ -112,6 +118,7 @@ function main(): void {
     flowParseMs,
     maxRssBytes,
     objects: library.bodies.length,
+    references: library.references,
     yamlBytes: Buffer.byteLength(library.yaml),
   }) + '\n');
 }

@@ -5,6 +5,13 @@
  */
 
 export function flowSource(i: number): string {
+  // Cross-references the synth checks resolve: flow i > 0 calls flow ⌊i/2⌋ (N − 1 calls, a tree
+  // log₂ N deep), and every flow reads its K/V entry and its namespace file.
+  const call = i === 0 ? '' : `  - id: parent
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.data.partners
+    flowId: extract-partner-${Math.floor(i / 2)}
+`;
   return `# Nightly extract for partner ${i}; owned by the data team.
 id: extract-partner-${i}
 namespace: company.data.partners
@@ -29,8 +36,11 @@ tasks:
       print(len(rows))
   - id: notify
     type: io.kestra.plugin.core.log.Log
-    message: "partner ${i} loaded {{ outputs.transform.vars }}"
-triggers:
+    message: "partner ${i} loaded {{ outputs.transform.vars }} from {{ kv('${keyValue(i).key}') }}"
+  - id: checksum
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read('${namespaceFile(i).filename}') | length }}"
+${call}triggers:
   - id: nightly
     type: io.kestra.plugin.core.trigger.Schedule
     cron: "${i % 60} 2 * * *"

@@ -21,7 +21,7 @@ export interface ExternalMatchers {
 export interface TargetObjects {
   readonly flows: Map<string, FlowNode>;
   readonly keyValues: Set<string>;
-  readonly files: Map<string, string[]>;
+  readonly files: Map<string, Set<string>>;
   readonly secrets: DeclaredSecret[];
 }
 
@@ -131,8 +131,15 @@ export function analyseTarget(target: string, objects: TargetObjects, external: 
       return { ...read, resolved, ...(foundIn !== undefined ? { foundIn } : {}) };
     });
     const namespaceFiles = refs.namespaceFiles.map((use) => {
-      const matcher = use.via === 'include' ? namespaceFileMatcher(use.path) : (path: string) => path === use.path;
-      const resolved: Resolution = use.namespaces.some((ns) => (objects.files.get(`${tenant}\u0000${ns}`) ?? []).some(matcher)) ? 'app'
+      const held = (ns: string): boolean => {
+        const paths = objects.files.get(`${tenant}\u0000${ns}`);
+        if (!paths) return false;
+        if (use.via === 'read') return paths.has(use.path);
+        const matcher = namespaceFileMatcher(use.path);
+        for (const path of paths) if (matcher(path)) return true;
+        return false;
+      };
+      const resolved: Resolution = use.namespaces.some(held) ? 'app'
         : use.namespaces.some((ns) => matches(external.namespaceFiles, `${ns}${use.via === 'read' ? use.path : ''}`)) ? 'external' : 'missing';
       if (resolved === 'missing') {
         const what = use.via === 'read' ? `read('${use.path}')` : `namespaceFiles include "${use.path}"`;

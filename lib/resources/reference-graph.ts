@@ -71,6 +71,10 @@ export class ReferenceGraph {
   private readonly targets = new Map<string, TargetObjects>();
   private readonly waiting = new Map<string, FlowNode[]>();
   private readonly printed = new Set<string>();
+  // cdk8s validates the whole app once more for every chart it renders: the report is computed
+  // once per state of the graph (every change bumps the version)
+  private version = 0;
+  private cached?: { version: number; report: ReferenceReport };
 
   /** Applies the app's reference options; an app has one set of them. */
   public configure(path: string, strict: boolean, external: ExternalMatchers): void {
@@ -79,6 +83,7 @@ export class ReferenceGraph {
         `this app already has one (${this.configuredBy}); declare the reference options once`);
     }
     this.configuredBy = path;
+    this.version++;
     this.strict = strict;
     this.external = external;
   }
@@ -113,8 +118,8 @@ export class ReferenceGraph {
     const files = this.objects(targetOf(construct)).files;
     const key = `${tenant}\u0000${namespace}`;
     const paths = files.get(key);
-    if (paths) paths.push(path);
-    else files.set(key, [path]);
+    if (paths) paths.add(path);
+    else files.set(key, new Set([path]));
   }
 
   /** Records the Secrets a Kestra deployment exposes to `secret()`. */
@@ -124,14 +129,17 @@ export class ReferenceGraph {
 
   /** Resolves every reference of every flow. */
   public report(): ReferenceReport {
+    if (this.cached?.version === this.version) return this.cached.report;
     const reports = [...this.targets.entries()].map(([target, objects]) => analyseTarget(target, objects, this.external));
-    return {
+    const report: ReferenceReport = {
       strict: this.strict,
       flows: reports.flatMap((r) => r.flows),
       cycles: reports.flatMap((r) => r.cycles),
       errors: reports.flatMap((r) => r.errors),
       warnings: reports.flatMap((r) => r.warnings),
     };
+    this.cached = { version: this.version, report };
+    return report;
   }
 
   /** The synth check: errors fail it; other findings are printed (once), or fail it when strict. */
@@ -148,6 +156,7 @@ export class ReferenceGraph {
   }
 
   private objects(target: string): TargetObjects {
+    this.version++;
     let objects = this.targets.get(target);
     if (!objects) {
       objects = { flows: new Map(), keyValues: new Set(), files: new Map(), secrets: [] };
