@@ -71,6 +71,13 @@ triggers:
             type: io.kestra.plugin.core.condition.ExecutionFlow
             namespace: company.other
             flowId: a
+      - type: io.kestra.plugin.core.condition.Or
+        conditions:
+          - type: io.kestra.plugin.core.condition.Not
+            conditions:
+              - type: io.kestra.plugin.core.condition.ExecutionFlow
+                namespace: company.other
+                flowId: not-this
   - id: pre
     type: io.kestra.plugin.core.trigger.Flow
     preconditions:
@@ -83,6 +90,7 @@ triggers:
   expect(found.triggeredBy).toEqual([
     { trigger: 'legacy', path: 'triggers[0].conditions[0]', namespace: 'company.team', flowId: 'upstream' },
     { trigger: 'legacy', path: 'triggers[0].conditions[1].conditions.a', namespace: 'company.other', flowId: 'a' },
+    { trigger: 'legacy', path: 'triggers[0].conditions[2].conditions[0].conditions[0]', namespace: 'company.other', flowId: 'not-this' },
     { trigger: 'pre', path: 'triggers[1].preconditions.flows[0]', namespace: 'company.team', flowId: 'b' },
     { trigger: 'pre', path: 'triggers[1].preconditions.flows[1]', namespace: 'company.any' },
   ]);

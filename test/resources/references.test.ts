@@ -78,6 +78,16 @@ test('a callee is emitted before its caller, whatever the declaration order', ()
   synth(app);
 });
 
+test('across charts, the chart holding the called flow is emitted first', () => {
+  const app = Testing.app();
+  const first = new Chart(app, 'a-parents');
+  const second = new Chart(app, 'b-children');
+  new KestraFlow(first, 'parent', { source: flow('parent', 'company.team', subflow('call', 'company.team', 'child')) });
+  new KestraFlow(second, 'child', { source: flow('child', 'company.team', log('x')) });
+  const ids = [...synth(app).yaml.matchAll(/^ {2}id: (\S+)$/gm)].map((m) => m[1]);
+  expect(ids).toEqual(['child', 'parent']);
+});
+
 test('a cycle of calls is an error naming it; a flow calling itself is one too', () => {
   const { app, chart } = newChart();
   new KestraFlow(chart, 'a', { source: flow('a', 'company.team', subflow('to-b', 'company.team', 'b')) });
