@@ -50,6 +50,8 @@ function reportModule(file: string, io: CliIo): ReferenceReport[] {
   const graphs = capturedReferenceGraphs(() => {
     try {
       delete require.cache[require.resolve(file)];
+      // the user's app, loaded as `cdk8s synth` runs it
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(file);
     } catch (err) {
       // a failing synth check still leaves the graph to report
@@ -70,5 +72,6 @@ function registerTsNode(file: string): void {
   } catch {
     throw new Error(`${file} is TypeScript: install ts-node in the project, or pass the compiled .js file`);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(register);
 }

@@ -1,6 +1,6 @@
 import { isExpression, pebbleCalls } from './expression-functions';
-import { formatPath } from './flow-source';
 import { FlowPath, isPlainMapping } from './flow-rules';
+import { formatPath } from './flow-source';
 import { flowTasks, flowTriggers, FlowTask } from './flow-tasks';
 
 /** A flow called by a task: a Subflow or a ForEachItem. */
@@ -122,8 +122,12 @@ const FUNCTIONS = new Set(['kv', 'read', 'secret']);
 export function flowReferences(document: Readonly<Record<string, unknown>>): FlowReferences {
   const namespace = String(document.namespace);
   const found = {
-    calls: [] as FlowCall[], triggeredBy: [] as FlowTriggerSource[], keyValues: [] as KeyValueRead[],
-    namespaceFiles: [] as NamespaceFileUse[], secrets: [] as SecretRead[], keyValueWrites: [] as KeyValueWrite[],
+    calls: [] as FlowCall[],
+    triggeredBy: [] as FlowTriggerSource[],
+    keyValues: [] as KeyValueRead[],
+    namespaceFiles: [] as NamespaceFileUse[],
+    secrets: [] as SecretRead[],
+    keyValueWrites: [] as KeyValueWrite[],
     dynamic: [] as DynamicReference[],
   };
   for (const task of flowTasks(document)) {

@@ -12,8 +12,8 @@ import { resolveScheduling } from './scheduling';
 import { resolveFlowSecrets } from './secrets';
 import { KestraStorage, LocalStorage } from './storage';
 import { DindRunner, KestraTaskRunner, KubernetesRunner } from './task-runner';
-import { ReferenceGraph } from '../resources/reference-graph';
 import { IKestraApiEndpoint, KestraValidationError, SecretKeyRef, validateDnsLabel, validateNonEmpty, validateSecretKeyRef } from '../common';
+import { ReferenceGraph } from '../resources/reference-graph';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
 const PULL_POLICIES: Record<string, kplus.ImagePullPolicy> = {

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { Flow } from './provider/flow';
 import { KestraConnectionArgs } from './provider/connection-input';
+import { Flow } from './provider/flow';
 import { KestraValidationError } from '../common/errors';
 import { callOrder } from '../model/call-order';
 import { flowReferences, FlowReferences } from '../model/flow-references';
@@ -95,8 +95,9 @@ function loadMembers(args: KestraFlowSetArgs): SetMember[] {
       const task = `task "${call.task}" at ${call.path}`;
       if (key === member.key) throw new KestraValidationError('directory', member.file, `${task} calls its own flow; Kestra rejects a recursive call to a flow`);
       const callee = byKey.get(key);
-      if (callee) member.callees.push(callee);
-      else if (!external.some((pattern) => pattern.test(key))) {
+      if (callee) {
+        member.callees.push(callee);
+      } else if (!external.some((pattern) => pattern.test(key))) {
         throw new KestraValidationError('directory', member.file, `${task} calls flow ${key}, which is not in the folder: add it, or list it in externalFlows`);
       }
     }

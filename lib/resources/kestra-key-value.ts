@@ -7,8 +7,8 @@ import {
   checkKeyValue, KeyValueInput, KeyValueType, keyValueSpecText, validateIsoDuration, validateKvKey, validateNamespace, validateTenant,
 } from '../model';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
-import { ReferenceGraph } from './reference-graph';
 import { kubernetesObjectName } from './object-names';
+import { ReferenceGraph } from './reference-graph';
 
 /** Properties of a {@link KestraKeyValue}. */
 export interface KestraKeyValueProps {

@@ -7,8 +7,8 @@ import { KestraNamespaceFile as KestraNamespaceFileObject } from '../imports/mod
 import { normalizeNamespaceFilePath, validateNamespace, validateTenant } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, claimKestraIdentity, renderWireForm } from './guards';
-import { ReferenceGraph } from './reference-graph';
 import { kubernetesObjectName } from './object-names';
+import { ReferenceGraph } from './reference-graph';
 
 /** Options shared by every way of declaring a namespace file. */
 export interface KestraNamespaceFileOptions {

@@ -1,8 +1,8 @@
 import type { DeclaredSecret, FlowNode } from './reference-graph';
+import { callOrder } from '../model/call-order';
 import {
   DynamicReference, FlowCall, FlowTriggerSource, KeyValueRead, NamespaceFileUse, SecretRead,
 } from '../model/flow-references';
-import { callOrder } from '../model/call-order';
 import { namespaceFileMatcher } from '../model/namespace-file-glob';
 
 /** Objects declared elsewhere, as `*`-wildcard patterns compiled to regular expressions. */
@@ -158,8 +158,18 @@ export function analyseTarget(target: string, objects: TargetObjects, external: 
       return { ...read, resolved };
     });
     return {
-      target, ...(tenant ? { tenant } : {}), namespace: flow.namespace, flowId: flow.flowId, origin: flow.origin,
-      constructPath: flow.construct.node.path, calls, triggeredBy, keyValues, namespaceFiles, secrets, dynamic: refs.dynamic,
+      target,
+      ...(tenant ? { tenant } : {}),
+      namespace: flow.namespace,
+      flowId: flow.flowId,
+      origin: flow.origin,
+      constructPath: flow.construct.node.path,
+      calls,
+      triggeredBy,
+      keyValues,
+      namespaceFiles,
+      secrets,
+      dynamic: refs.dynamic,
     };
   });
   const cycles = callOrder(flows, (f) => f.callees).cycles.map((cycle) => cycle.map((f) => qualified(f.tenant, f.namespace, f.flowId)));

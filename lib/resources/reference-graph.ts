@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { analyseTarget, ExternalMatchers, ReferenceReport, TargetObjects } from './reference-analysis';
 import { targetOf } from './kestra-target';
+import { analyseTarget, ExternalMatchers, ReferenceReport, TargetObjects } from './reference-analysis';
 import { KestraValidationError } from '../common/errors';
 import { FlowReferences } from '../model/flow-references';
 

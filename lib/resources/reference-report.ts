@@ -1,8 +1,12 @@
 import { FlowReferenceReport, ReferenceReport, Resolution } from './reference-analysis';
 
 const MARK: Record<Resolution, string> = {
-  app: '', written: ' (written by a kv.Set task)', external: ' (external)', optional: ' (optional, missing)',
-  unchecked: ' (not checked: no Secret keys declared)', missing: ' — UNRESOLVED',
+  app: '',
+  written: ' (written by a kv.Set task)',
+  external: ' (external)',
+  optional: ' (optional, missing)',
+  unchecked: ' (not checked: no Secret keys declared)',
+  missing: ' — UNRESOLVED',
 };
 
 /**

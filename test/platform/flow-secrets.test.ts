@@ -17,7 +17,8 @@ test('each Secret reaches every Kestra container as envFrom with the SECRET_ pre
     mode: KestraMode.distributed(),
     database: KestraDatabase.bundledPostgres(),
     storage: KestraStorage.minio({
-      endpoint: 'minio.minio.svc', bucket: 'kestra',
+      endpoint: 'minio.minio.svc',
+      bucket: 'kestra',
       credentials: { accessKeyId: { secretName: 'minio', key: 'access' }, secretAccessKey: { secretName: 'minio', key: 'secret' } },
     }),
     secrets: [{ secretName: 'flow-secrets' }, { secretName: 'team-secrets', keys: ['SLACK_WEBHOOK'] }],
