@@ -188,3 +188,70 @@ test('include patterns follow Kestra: a bare pattern matches at any depth, * sta
 test('a method called read on a value is not the read function', () => {
   expect(pebbleCalls("{{ outputs.x.read('a') }} {{ read('b') }}", new Set(['read'])).map((c) => c.positional)).toEqual([['b']]);
 });
+
+test('kv.Set: the default namespace written out is the flow namespace, a computed key or namespace is dynamic', () => {
+  const found = refs(`
+id: writer
+namespace: company.team
+tasks:
+  - id: explicit-default
+    type: io.kestra.plugin.core.kv.Set
+    key: A
+    namespace: "{{ flow.namespace }}"
+    value: x
+  - id: computed-key
+    type: io.kestra.plugin.core.kv.Set
+    key: "{{ inputs.key }}"
+    value: x
+  - id: computed-namespace
+    type: io.kestra.plugin.core.kv.Set
+    key: B
+    namespace: "{{ inputs.ns }}"
+    value: x
+`);
+  expect(found.keyValueWrites).toEqual([{ key: 'A', namespace: 'company.team', task: 'explicit-default' }]);
+  expect(found.dynamic.map((d) => [d.kind, d.path])).toEqual([['kv-write', 'tasks[1]'], ['kv-write', 'tasks[2]']]);
+});
+
+test('namespaceFiles.namespaces (Kestra 1.x) replaces the flow namespace; a computed one makes the includes dynamic', () => {
+  const found = refs(`
+id: files
+namespace: company.team
+tasks:
+  - id: shared
+    type: io.kestra.plugin.scripts.shell.Commands
+    namespaceFiles: { include: [lib.sh], namespaces: [company.shared, company.team] }
+    commands: [sh lib.sh]
+  - id: computed
+    type: io.kestra.plugin.scripts.shell.Commands
+    namespaceFiles: { include: [lib.sh], namespaces: ["{{ inputs.ns }}"] }
+    commands: [sh lib.sh]
+`);
+  expect(found.namespaceFiles).toEqual([{ via: 'include', path: 'lib.sh', namespaces: ['company.shared', 'company.team'], location: 'tasks[0].namespaceFiles.include' }]);
+  expect(found.dynamic).toEqual([{ kind: 'file', path: 'tasks[1].namespaceFiles.namespaces', expression: '["{{ inputs.ns }}"]' }]);
+});
+
+test('a Flow trigger condition naming its upstream with an expression is dynamic', () => {
+  const found = refs(`
+id: listener
+namespace: company.team
+tasks: [{ id: log, type: io.kestra.plugin.core.log.Log, message: hi }]
+triggers:
+  - id: on
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: p
+      flows:
+        - namespace: "{{ vars.ns }}"
+          flowId: a
+`);
+  expect(found.triggeredBy).toEqual([]);
+  expect(found.dynamic).toEqual([{ kind: 'trigger', path: 'triggers[0].preconditions.flows[0]', expression: '{{ vars.ns }}.a' }]);
+});
+
+test('glob character classes, negated or not', () => {
+  expect(namespaceFileMatcher('/data/file[0-9].csv')('/data/file7.csv')).toBe(true);
+  expect(namespaceFileMatcher('/data/file[!0-9].csv')('/data/file7.csv')).toBe(false);
+  expect(namespaceFileMatcher('/data/file[!0-9].csv')('/data/fileX.csv')).toBe(true);
+  expect(namespaceFileMatcher('/data/a?c')('/data/a/c')).toBe(false);
+});

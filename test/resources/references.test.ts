@@ -203,3 +203,16 @@ test('one KestraReferenceChecks per app', () => {
   new KestraReferenceChecks(chart, 'one');
   expect(() => new KestraReferenceChecks(chart, 'two')).toThrow(/already has one \(test\/one\)/);
 });
+
+test('a precondition on any flow of a namespace resolves when the app holds one; external files and secrets resolve by pattern', () => {
+  const { app, chart } = newChart();
+  new KestraReferenceChecks(chart, 'checks', { strict: true, external: { namespaceFiles: ['company.team/sql/*'], secrets: ['aws_*'] } });
+  new KestraFlow(chart, 'upstream', { source: flow('upstream', 'company.etl', log('x')) });
+  new KestraFlow(chart, 'f', {
+    source: flow('f', 'company.team', log("{{ read('sql/q.sql') }} {{ secret('AWS_KEY') }}"),
+      'triggers:\n  - id: after\n    type: io.kestra.plugin.core.trigger.Flow\n    preconditions:\n      id: p\n      flows:\n        - namespace: company.etl\n'),
+  });
+  expect(() => synth(app)).not.toThrow();
+  const report = KestraReferenceChecks.report(chart).flows[1];
+  expect([report.triggeredBy[0].resolved, report.namespaceFiles[0].resolved, report.secrets[0].resolved]).toEqual(['app', 'external', 'external']);
+});
