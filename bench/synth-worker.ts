@@ -23,9 +23,9 @@ interface Workload {
 }
 
 /** The inputs, generated before any clock starts: only the package's work is timed. */
-function workload(n: number): Workload {
+function workload(n: number, withReferences = true): Workload {
   return {
-    flows: Array.from({ length: n }, (_, i) => flowSource(i)),
+    flows: Array.from({ length: n }, (_, i) => flowSource(i, withReferences)),
     keyValues: Array.from({ length: n }, (_, i) => keyValue(i)),
     files: Array.from({ length: n }, (_, i) => namespaceFile(i)),
   };
@@ -97,6 +97,19 @@ function timeFlowParse(input: Workload): number {
   return performance.now() - start;
 }
 
+/**
+ * The control: the same synth of flows of the same size whose references are neutralised, so the
+ * checks resolve nothing and order nothing. Its ratio to the floor is what the package costs
+ * without the cross-references, on the same machine in the same state.
+ */
+function timeUnreferenced(n: number): number {
+  const input = workload(n, false);
+  const start = performance.now();
+  const { app } = buildLibraryApp(input);
+  app.synthYaml();
+  return performance.now() - start;
+}
+
 const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 function main(): void {
@@ -126,6 +139,8 @@ function main(): void {
   }
   collectGarbage();
   const flowParseMs = timeFlowParse(input);
+  collectGarbage();
+  const unreferencedMs = timeUnreferenced(n);
   process.stdout.write(JSON.stringify({
     n,
     order,
@@ -136,6 +151,7 @@ function main(): void {
     objects: library.bodies.length,
     references: library.references,
     referenceMs: library.referenceMs,
+    unreferencedMs,
     yamlBytes: Buffer.byteLength(library.yaml),
   }) + '\n');
 }
