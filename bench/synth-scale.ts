@@ -89,7 +89,8 @@ export function synthTable(points: readonly SynthPoint[]): { markdown: string; v
   const rows = [['N', 'objects', 'cross-references', 'YAML', 'library', 'floor', 'library / floor', 'parsing N flows', '(library − parsing) / floor', 'reference checks', '(library − checks) / floor', 'control / floor', 'peak RSS', 'runs']];
   for (const p of points) {
     rows.push([String(p.n), String(p.objects), String(p.references), mib(p.yamlBytes), ms(p.libraryMs), ms(p.floorMs), ratio(p.ratio),
-      ms(p.flowParseMs), ratio(p.ratioWithoutParse), ms(p.referenceMs), ratio(p.ratioWithoutReferences), ratio(p.ratioUnreferenced), mib(p.maxRssBytes), String(p.runs)]);
+      ms(p.flowParseMs), ratio(p.ratioWithoutParse), ms(p.referenceMs), ratio(p.ratioWithoutReferences), ratio(p.ratioUnreferenced),
+      mib(p.maxRssBytes), String(p.runs)]);
   }
   const verdicts: string[] = [];
   const at1000 = byN.get(1000);
