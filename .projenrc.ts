@@ -127,6 +127,8 @@ project.package.addField('exports', {
   './dist/*': './dist/*',
 });
 project.package.addField('engines', { node: '>=20' });
+// `npx kestra-constructs report ...`: lib/cli/main.ts dispatches the subcommands.
+project.addBins({ 'kestra-constructs': 'dist/cli/main.js' });
 project.package.addField('peerDependenciesMeta', {
   '@pulumi/pulumi': { optional: true },
   '@pulumi/kubernetes': { optional: true },

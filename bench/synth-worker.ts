@@ -23,9 +23,9 @@ interface Workload {
 }
 
 /** The inputs, generated before any clock starts: only the package's work is timed. */
-function workload(n: number): Workload {
+function workload(n: number, withReferences = true): Workload {
   return {
-    flows: Array.from({ length: n }, (_, i) => flowSource(i)),
+    flows: Array.from({ length: n }, (_, i) => flowSource(i, withReferences)),
     keyValues: Array.from({ length: n }, (_, i) => keyValue(i)),
     files: Array.from({ length: n }, (_, i) => namespaceFile(i)),
   };
@@ -47,12 +47,34 @@ function buildLibraryApp(input: Workload): { app: App; chart: Chart } {
   return { app, chart };
 }
 
-function timeLibrary(input: Workload): { ms: number; yaml: string; bodies: any[] } {
+function timeLibrary(input: Workload): { ms: number; yaml: string; bodies: any[]; references: number; referenceMs: number } {
   const start = performance.now();
   const { app, chart } = buildLibraryApp(input);
   const yaml = app.synthYaml();
   const ms = performance.now() - start;
-  return { ms, yaml, bodies: chart.toJson() };
+  // Untimed: the synth checks ran inside synthYaml; make sure they had something to resolve.
+  const report = lib.KestraReferenceChecks.report(chart);
+  const resolved = report.flows.flatMap((f) => [...f.calls, ...f.keyValues, ...f.namespaceFiles]);
+  if (report.errors.length > 0 || report.warnings.length > 0 || resolved.some((r) => r.resolved !== 'app')) {
+    throw new Error(`the workload's references do not all resolve: ${[...report.errors, ...report.warnings].slice(0, 3).join('; ')}`);
+  }
+  return { ms, yaml, bodies: chart.toJson(), references: resolved.length, referenceMs: timeReferenceChecks(input, chart) };
+}
+
+/**
+ * What the reference checks cost inside that synth, measured again on their own: extracting the
+ * references of every parsed flow, and resolving the whole graph once more (the graph caches its
+ * report, so its version is bumped to force the work).
+ */
+function timeReferenceChecks(input: Workload, chart: Chart): number {
+  const documents = input.flows.map((source) => lib.parseFlowSource(source).document);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const graph = require('../../../dist/resources/reference-graph.js').ReferenceGraph.of(chart);
+  const start = performance.now();
+  for (const document of documents) lib.flowReferences(document);
+  graph.version++;
+  graph.report();
+  return performance.now() - start;
 }
 
 function timeFloor(bodies: readonly any[]): number {
@@ -72,6 +94,19 @@ function timeFloor(bodies: readonly any[]): number {
 function timeFlowParse(input: Workload): number {
   const start = performance.now();
   for (const source of input.flows) jsYaml.load(source, { schema: jsYaml.CORE_SCHEMA });
+  return performance.now() - start;
+}
+
+/**
+ * The control: the same synth of flows of the same size whose references are neutralised, so the
+ * checks resolve nothing and order nothing. Its ratio to the floor is what the package costs
+ * without the cross-references, on the same machine in the same state.
+ */
+function timeUnreferenced(n: number): number {
+  const input = workload(n, false);
+  const start = performance.now();
+  const { app } = buildLibraryApp(input);
+  app.synthYaml();
   return performance.now() - start;
 }
 
@@ -104,6 +139,8 @@ function main(): void {
   }
   collectGarbage();
   const flowParseMs = timeFlowParse(input);
+  collectGarbage();
+  const unreferencedMs = timeUnreferenced(n);
   process.stdout.write(JSON.stringify({
     n,
     order,
@@ -112,6 +149,9 @@ function main(): void {
     flowParseMs,
     maxRssBytes,
     objects: library.bodies.length,
+    references: library.references,
+    referenceMs: library.referenceMs,
+    unreferencedMs,
     yamlBytes: Buffer.byteLength(library.yaml),
   }) + '\n');
 }

@@ -4,7 +4,17 @@
  * same documents.
  */
 
-export function flowSource(i: number): string {
+export function flowSource(i: number, withReferences = true): string {
+  // Cross-references the synth checks resolve: flow i > 0 calls flow ⌊i/2⌋ (N − 1 calls, a tree
+  // log₂ N deep), and every flow reads its K/V entry and its namespace file. Without references
+  // (the control), the same text with the Subflow type and the function names altered by one
+  // character, so that nothing is a reference and nothing is ordered.
+  const x = withReferences ? '' : 'x';
+  const call = i === 0 ? '' : `  - id: parent
+    type: io.kestra.plugin.core.flow.Subflow${x}
+    namespace: company.data.partners
+    flowId: extract-partner-${Math.floor(i / 2)}
+`;
   return `# Nightly extract for partner ${i}; owned by the data team.
 id: extract-partner-${i}
 namespace: company.data.partners
@@ -29,8 +39,11 @@ tasks:
       print(len(rows))
   - id: notify
     type: io.kestra.plugin.core.log.Log
-    message: "partner ${i} loaded {{ outputs.transform.vars }}"
-triggers:
+    message: "partner ${i} loaded {{ outputs.transform.vars }} from {{ kv${x}('${keyValue(i).key}') }}"
+  - id: checksum
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ read${x}('${namespaceFile(i).filename}') | length }}"
+${call}triggers:
   - id: nightly
     type: io.kestra.plugin.core.trigger.Schedule
     cron: "${i % 60} 2 * * *"

@@ -14,3 +14,8 @@ export * from './kubernetes-kinds';
 export * from './kubernetes-task-rules';
 export * from './kubernetes-access-plan';
 export * from './kubernetes-policy-report';
+export * from './expression-functions';
+export * from './flow-references';
+export * from './namespace-file-glob';
+export * from './call-order';
+export * from './wildcard';

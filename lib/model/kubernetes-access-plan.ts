@@ -1,9 +1,10 @@
 // Turns the permissions of a set of flows' Kubernetes tasks into one Role per namespace (and a
 // ClusterRole when a task targets cluster-scoped kinds), remembering which task needs each rule.
 // Pure data; the constructs in lib/kubernetes-access render it, the policy report prints it.
+import { isExpression } from './expression-functions';
 import {
   KubernetesFlowInput, KubernetesPermission, KubernetesTaskAccess, KubernetesTaskConnection, KubernetesTaskRef,
-  KubernetesVerb, deriveKubernetesPermissions, isExpression, kubernetesTasks,
+  KubernetesVerb, deriveKubernetesPermissions, kubernetesTasks,
 } from './kubernetes-task-rules';
 import { KestraValidationError } from '../common/errors';
 import { optionKeys, rejectUnknownOptions } from '../common/known-keys';

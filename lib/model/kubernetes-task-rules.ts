@@ -4,12 +4,13 @@
 //   core/PodCreate.java, kubectl/{Apply,Patch,Get,Restart,Delete}.java, services/ResourceWaitService.java;
 //   kestra-io/plugin-kubernetes-lib .../shared/services/{PodService,PodLogService}.java, shared/models/Connection.java;
 //   fabric8io/kubernetes-client HasMetadataOperation.java, OperationContext.java, RollingUpdater.java.
-import { parseAllDocuments } from 'yaml';
+import { isExpression } from './expression-functions';
 import { isPlainMapping } from './flow-rules';
 import { formatPath } from './flow-source';
 import { FlowTask, flowTasks } from './flow-tasks';
 import { apiGroupOf, builtInKind, builtInResource, pluralizeKind } from './kubernetes-kinds';
 import { KestraValidationError } from '../common/errors';
+import { yamlLibrary } from '../common/lazy-modules';
 
 /** An RBAC verb this package may grant (never `*`). */
 export type KubernetesVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -150,11 +151,6 @@ function secretNames(value: unknown): string[] {
   return [];
 }
 
-/** Whether a property value is rendered by Kestra at run time (Pebble `{{ }}` or `{% %}`). */
-export function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && /\{\{|\{%/.test(value);
-}
-
 /** The permissions one Kubernetes task needs, from its properties (plugin defaults applied). */
 export function deriveKubernetesPermissions(ref: KubernetesTaskRef, properties: Readonly<Record<string, unknown>>): KubernetesPermission[] {
   // Every task renders `namespace`, default "default" (AbstractPod.java).
@@ -225,7 +221,7 @@ function apply(ref: KubernetesTaskRef, namespace: string, properties: Readonly<R
 function manifests(ref: KubernetesTaskRef, spec: string): Array<Record<string, unknown>> {
   let documents: unknown[];
   try {
-    documents = parseAllDocuments(spec).flatMap((doc) => {
+    documents = yamlLibrary().parseAllDocuments(spec).flatMap((doc) => {
       if ('errors' in doc && doc.errors.length > 0) throw doc.errors[0];
       return [doc.toJS()];
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { SecretEnv } from './configuration';
 import { DIND_SOCKET, DIND_SOCKET_DIR, WORKING_DIR, dindSidecar } from './dind-sidecar';
 import { KestraComponentSpec } from './mode';
+import { FLOW_SECRET_ENV_PREFIX } from './secrets';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { LOCAL_STORAGE_PATH } from './storage';
 import { DindSpec } from './task-runner';
@@ -44,6 +45,8 @@ export interface KestraWorkloadProps {
   readonly secretEnv: readonly SecretEnv[];
   /** Literal, non-secret environment variables. */
   readonly plainEnv: Readonly<Record<string, string>>;
+  /** Secrets whose keys become `SECRET_<key>` variables, for flows' `secret()`. */
+  readonly flowSecretNames?: readonly string[];
   /** PVC for local storage, if any. */
   readonly storageClaimName?: string;
   /** The Docker-in-Docker sidecar, when this component runs tasks with it. */
@@ -117,6 +120,10 @@ export function createKestraWorkload(scope: Construct, id: string, props: Kestra
   }
   for (const [name, value] of Object.entries(props.plainEnv)) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
   if (props.dind) container.env.addVariable('DOCKER_HOST', kplus.EnvValue.fromValue(DIND_SOCKET));
+  (props.flowSecretNames ?? []).forEach((secretName, index) => {
+    const secret = kplus.Secret.fromSecretName(scope, `${id}FlowSecrets${index}`, secretName);
+    container.env.copyFrom(new kplus.EnvFrom(undefined, FLOW_SECRET_ENV_PREFIX, secret));
+  });
 
   const api = ApiObject.of(deployment);
   const pod = '/spec/template/spec';

@@ -15,3 +15,4 @@ export type {
 } from './pod-overrides';
 export type { KestraServiceOptions } from './service';
 export type { KestraNamespaceOptions, PodSecurityLevel } from './namespace';
+export { KestraFlowSecrets, FLOW_SECRET_ENV_PREFIX } from './secrets';

@@ -26,6 +26,8 @@ import {
   IKestraApiEndpoint, KestraValidationError, SecretKeyRef, optionKeys, rejectUnknownOptions, validateDnsLabel, validateDnsSubdomain, validateNonEmpty,
   validateSecretKeyRef,
 } from '../common';
+import { resolveFlowSecrets } from './secrets';
+import { ReferenceGraph } from '../resources/reference-graph';
 
 const DEFAULT_IMAGE = { repository: 'kestra/kestra', tag: 'v1.3.15' };
 const PULL_POLICIES: Record<string, kplus.ImagePullPolicy> = {
@@ -144,6 +146,8 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
     const configMapFiles = resolveConfigMapFiles(props.configMapConfiguration);
     const userConfiguration = validateConfiguration('configuration', props.configuration);
     const secretConfigFiles = (props.secretConfiguration ?? []).map((ref, i) => validateSecretKeyRef(`secretConfiguration[${i}]`, ref));
+    const flowSecrets = resolveFlowSecrets(props.secrets);
+    ReferenceGraph.of(this).addSecrets(this, flowSecrets);
 
     const { topologySpreadConstraints: _spread, ...placementScheduling } = scheduling({});
     const dbBinding = database._bind(this, {
@@ -206,6 +210,7 @@ export class Kestra extends Construct implements IKestraApiEndpoint {
         checksum: rendered.checksum,
         secretEnv,
         plainEnv,
+        flowSecretNames: flowSecrets.map((s) => s.secretName),
         storageClaimName,
         dind: spec.runsTasks && taskRunner instanceof DindRunner ? taskRunner.spec : undefined,
         recreate: storage instanceof LocalStorage && !storage.shareable,

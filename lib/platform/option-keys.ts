@@ -17,7 +17,7 @@ import { optionKeys } from '../common';
 export const KESTRA_PROPS_KEYS = optionKeys<KestraProps>()(
   'name', 'mode', 'database', 'storage', 'taskRunner', 'image', 'basicAuth', 'configuration', 'secretConfiguration', 'extraEnv', 'ingress',
   'autoscaling', 'podDisruptionBudget', 'nodeSelector', 'tolerations', 'affinity', 'topologySpread', 'readOnlyRootFilesystem',
-  'serviceAccount', 'networkPolicy', 'createNamespace', 'plugins', 'pods', 'service', 'configMapConfiguration',
+  'serviceAccount', 'networkPolicy', 'createNamespace', 'plugins', 'pods', 'service', 'configMapConfiguration', 'secrets',
 );
 export const IMAGE_KEYS = optionKeys<KestraImageOptions>()('repository', 'tag', 'pullPolicy', 'pullSecrets');
 export const BASIC_AUTH_KEYS = optionKeys<KestraBasicAuthOptions>()('username', 'password');

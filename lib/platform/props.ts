@@ -5,6 +5,7 @@ import { KestraMode } from './mode';
 import { KestraNamespaceOptions } from './namespace';
 import { KestraPluginsOptions } from './plugins';
 import { KestraPodsOptions } from './pod-overrides';
+import { KestraFlowSecrets } from './secrets';
 import { KestraServiceOptions } from './service';
 import { KestraStorage } from './storage';
 import { KestraTaskRunner } from './task-runner';
@@ -235,6 +236,13 @@ export interface KestraProps {
    * @default - none
    */
   readonly secretConfiguration?: SecretKeyRef[];
+  /**
+   * Kubernetes Secrets for flows' `secret('NAME')` (Kestra OSS): every key of each Secret reaches
+   * the Kestra container as `SECRET_<key>` (`envFrom` with that prefix). Kestra base64-decodes
+   * these values, so store them base64-encoded. Declare `keys` to have `secret()` references checked at synth.
+   * @default - none
+   */
+  readonly secrets?: KestraFlowSecrets | KestraFlowSecrets[];
   /**
    * Extra environment variables of the Kestra container: a string is a literal, a SecretKeyRef reads a Secret.
    * @default - none

@@ -34,3 +34,5 @@ function loadPlatform(): typeof Platform {
 for (const name of ['KestraPlatform', 'addPlatformResources', 'registerChart', 'synthesizeChart', 'planRegistration', 'registerPlan']) {
   Object.defineProperty(exports, name, { enumerable: true, get: () => loadPlatform()[name as keyof typeof Platform] });
 }
+
+export * from './flow-set';

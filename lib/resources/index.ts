@@ -5,3 +5,7 @@ export * from './kestra-namespace-file';
 export * from './kestra-namespace-files';
 export { kubernetesObjectName, MAX_OBJECT_NAME_LENGTH } from './object-names';
 export { MAX_OBJECT_BYTES } from './guards';
+export * from './kestra-reference-checks';
+export { FlowReferenceReport, ReferenceReport, Resolution } from './reference-analysis';
+export { formatReferenceReport } from './reference-report';
+export { targetOf } from './kestra-target';

@@ -5,12 +5,13 @@ import { KestraValidationError, inConstruct } from '../common/errors';
 import { rejectUnknownOptions } from '../common/known-keys';
 import { validateDnsSubdomain } from '../common/validation';
 import { KestraFlow as KestraFlowObject } from '../imports/model.kestra.io';
-import { parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
+import { FlowReferences, flowReferences, parseFlowSource, validateTenant, withReadOnlyLabel } from '../model';
 import { decodeUtf8, readFileBytes } from './files';
 import { checkObjectSize, renderWireForm } from './guards';
 import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { FLOW_PROPS_KEYS } from './option-keys';
+import { ReferenceGraph } from './reference-graph';
 
 /** Options shared by every way of declaring a flow (inline, from a file, from a folder). */
 export interface KestraFlowOptions extends KestraResourceTarget {
@@ -77,6 +78,11 @@ export class KestraFlow extends KestraFlowObject {
   /** The source as deployed (with the read-only label unless `readOnly: false`). */
   public readonly source: string;
   /**
+   * What the flow refers to outside itself (flows it calls, flows that trigger it, K/V keys,
+   * namespace files and secrets it reads), taken from the same parse that validated it.
+   */
+  public readonly references: FlowReferences;
+  /**
    * The `KestraFlow` custom resource: this construct itself. The typed resource extends the L1
    * class generated from the CRD instead of wrapping it, which halves the constructs cdk8s walks
    * at synth (a wrapper cost ~15% of synth time with thousands of resources).
@@ -93,6 +99,10 @@ export class KestraFlow extends KestraFlowObject {
     this.tenant = props.tenant;
     this.source = source;
     inConstruct(scope, id, () => checkObjectSize('source', this, body, props.sourceName ?? 'source'));
+    this.references = flowReferences(parsed.document);
+    ReferenceGraph.of(this).addFlow(this, {
+      tenant: props.tenant ?? '', namespace: parsed.namespace, flowId: parsed.id, origin: props.sourceName ?? 'source', references: this.references,
+    });
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

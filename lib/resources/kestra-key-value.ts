@@ -11,6 +11,7 @@ import { checkObjectSize, renderWireForm } from './guards';
 import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { KEY_VALUE_PROPS_KEYS } from './option-keys';
+import { ReferenceGraph } from './reference-graph';
 
 /** Properties of a {@link KestraKeyValue}. */
 export interface KestraKeyValueProps extends KestraResourceTarget {
@@ -76,6 +77,7 @@ export class KestraKeyValue extends KestraKeyValueObject {
     this.valueText = valueText;
     this.tenant = tenant;
     inConstruct(scope, id, () => checkObjectSize('value', this, body, `key ${key}`));
+    ReferenceGraph.of(this).addKeyValue(this, tenant ?? '', namespace, key);
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

@@ -11,6 +11,7 @@ import { checkObjectSize, renderWireForm } from './guards';
 import { KestraResourceTarget, claimKestraIdentity, kubernetesNamespaceOf } from './kestra-identities';
 import { kubernetesObjectName } from './object-names';
 import { NAMESPACE_FILE_PROPS_KEYS } from './option-keys';
+import { ReferenceGraph } from './reference-graph';
 
 /** Options shared by every way of declaring a namespace file. */
 export interface KestraNamespaceFileOptions extends KestraResourceTarget {
@@ -78,6 +79,7 @@ export class KestraNamespaceFile extends KestraNamespaceFileObject {
     this.filename = filename;
     this.tenant = tenant;
     inConstruct(scope, id, () => checkObjectSize('content', this, body, canonicalPath));
+    ReferenceGraph.of(this).addNamespaceFile(this, tenant ?? '', namespace, canonicalPath);
   }
 
   /** Renders the object; its body is already in wire form (see `renderWireForm`). */

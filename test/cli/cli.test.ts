@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runCli } from '../../lib/cli/main';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+    return { code, out, err };
+  } finally {
+    warn.mockRestore();
+  }
+}
+
+test('report on an app module lists each flow, resolved, and leaves no synth output behind', async () => {
+  const cwd = process.cwd();
+  const before = fs.existsSync(path.join(cwd, 'dist')) ? fs.readdirSync(path.join(cwd, 'dist')).sort() : [];
+  const { code, out } = await run('report', path.join(FIXTURES, 'app.ts'));
+  expect(code).toBe(0);
+  expect(out).toBe([
+    'company.team.child  [child.yaml]',
+    '  reads secrets:',
+    '    API_TOKEN (not checked: no Secret keys declared)',
+    '',
+    'company.team.parent  [parent.yaml]',
+    '  calls:',
+    '    company.team.child from task call-child',
+    '  reads K/V:',
+    '    REGION → company',
+    '  uses namespace files:',
+    '    /scripts/missing.sql in company.team — UNRESOLVED',
+    '',
+    '2 flow(s), 1 unresolved reference(s), 0 cycle(s)',
+    "warning: flow company.team.parent (parent.yaml): read('/scripts/missing.sql') at tasks[1].message resolves to nothing: no namespace file of company.team matches",
+    '',
+  ].join('\n').replace(/\[(child|parent)\.yaml\]/g, (_m, name) => `[${path.join(FIXTURES, 'app-flows', `${name}.yaml`)}]`)
+    .replace(/\((parent)\.yaml\)/g, (_m, name) => `(${path.join(FIXTURES, 'app-flows', `${name}.yaml`)})`));
+  const after = fs.existsSync(path.join(cwd, 'dist')) ? fs.readdirSync(path.join(cwd, 'dist')).sort() : [];
+  expect(after).toEqual(before);
+});
+
+test('report on a folder of flows, as JSON; a missing subflow fails with exit code 1', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+  fs.copyFileSync(path.join(FIXTURES, 'app-flows', 'parent.yaml'), path.join(dir, 'parent.yaml'));
+  const { code, out } = await run('report', '--json', dir);
+  expect(code).toBe(1);
+  const report = JSON.parse(out);
+  expect(report.flows).toHaveLength(1);
+  expect(report.flows[0].calls).toEqual([expect.objectContaining({ namespace: 'company.team', flowId: 'child', resolved: 'missing' })]);
+  expect(report.errors).toEqual([expect.stringContaining('calls flow company.team.child, which no flow of this app declares')]);
+});
+
+test('the dispatcher names unknown commands and shows usage', async () => {
+  const unknown = await run('nope');
+  expect(unknown.code).toBe(2);
+  expect(unknown.err).toMatch(/unknown command "nope"\nusage:\n {2}kestra-constructs report /);
+  const bad = await run('report');
+  expect(bad.code).toBe(1);
+  expect(bad.err).toMatch(/usage: kestra-constructs report/);
+});
