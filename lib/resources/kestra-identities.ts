@@ -36,6 +36,8 @@ interface Claim {
 // same flow. The instance is the operator that reconciles the object; operators may be declared after the
 // resources, so the full check runs when the app is validated (cdk8s `App.synth` and `Chart.toJson` both do).
 const registries = new WeakMap<IConstruct, Claim[]>();
+// The same claims by construct path, for the reference checks' grouping (see placementKeyOf).
+const claimsByPath = new WeakMap<IConstruct, Map<string, Claim>>();
 
 /**
  * Records that the construct about to be created as `id` under `scope` manages the Kestra object
@@ -52,6 +54,7 @@ export function claimKestraIdentity(
   if (!claims) {
     claims = [];
     registries.set(root, claims);
+    claimsByPath.set(root, new Map());
     const registry = claims;
     root.node.addValidation({ validate: () => checkClaims(root, registry) });
   }
@@ -64,6 +67,45 @@ export function claimKestraIdentity(
     && (other.placement.operator ?? placement.operator) === (placement.operator ?? other.placement.operator));
   if (owner) throw duplicate(claim, owner, instanceByNamespace(placement.kubernetesNamespace));
   claims.push(claim);
+  claimsByPath.get(root)!.set(claim.path, claim);
+}
+
+/**
+ * Where a resource goes, as far as is known when it is created: its explicit operator, else its Kubernetes namespace.
+ * Resources with the same key always reach the same Kestra instance (one namespace is reconciled by one operator);
+ * several keys may turn out to share one once the app is complete ({@link kestraInstanceResolver}).
+ * `undefined` for a construct that manages no Kestra object.
+ */
+export function placementKeyOf(resource: IConstruct): string | undefined {
+  const claim = claimsByPath.get(resource.node.root)?.get(resource.node.path);
+  if (!claim) return undefined;
+  const { operator, kubernetesNamespace } = claim.placement;
+  return operator ? `operator ${operator.node.path}` : `namespace ${kubernetesNamespace ?? ''}`;
+}
+
+/**
+ * Names the Kestra instance of each resource of a complete app, by the rules of the duplicate check: the explicit
+ * operator, else the operator watching the resource's namespace, else (no operator in the app) the namespace. A
+ * Kestra platform construct (anything with an `apiUrl`) resolves to the operator that manages that URL; it and
+ * any resource no rule places give `undefined`.
+ */
+export function kestraInstanceResolver(root: IConstruct): (resource: IConstruct) => string | undefined {
+  const operators = root.node.findAll().filter((c): c is KestraOperator => c instanceof KestraOperator);
+  const claims = claimsByPath.get(root);
+  return (resource) => {
+    const claim = claims?.get(resource.node.path);
+    if (!claim) {
+      const apiUrl = (resource as { apiUrl?: unknown }).apiUrl;
+      const operator = operators.find((o) => apiUrl !== undefined && o.apiUrl === apiUrl);
+      return operator ? instanceByOperator(operator) : undefined;
+    }
+    try {
+      return instanceOf(claim, operators);
+    } catch {
+      // A resource no operator watches: the identity check, which runs first, names it.
+      return undefined;
+    }
+  };
 }
 
 /** The Kubernetes namespace a custom resource created under `scope` lands in. */

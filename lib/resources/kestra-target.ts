@@ -1,15 +1,14 @@
 import { IConstruct } from 'constructs';
+import { placementKeyOf } from './kestra-identities';
 
 /**
- * The Kestra instance that will reconcile a resource's object, as a key: resources with the
- * same key land in the same Kestra, so their references resolve against each other.
- *
- * Today this is the scope of the duplicate-identity guard (`claimKestraIdentity` in guards.ts):
- * the whole app, one key per construct tree. Every cross-object check and the report group by
- * this function alone, so a finer scope (the operator watching the object's Kubernetes
- * namespace, or an explicit target) is adopted here in one place.
+ * Where a resource's object goes, as a key known when the resource is created: resources with
+ * the same key land in the same Kestra instance, so their references resolve against each other.
+ * The key is the resource's explicit operator, else its Kubernetes namespace (one namespace is
+ * reconciled by one operator); when the app is complete, keys that share an operator (one
+ * operator watching several namespaces) are merged before the checks run (see ReferenceGraph).
+ * Constructs that manage no Kestra object share the key `app`.
  */
 export function targetOf(resource: IConstruct): string {
-  void resource;
-  return 'app';
+  return placementKeyOf(resource) ?? 'app';
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { kestraInstanceResolver } from './kestra-identities';
 import { targetOf } from './kestra-target';
 import { analyseTarget, ExternalMatchers, ReferenceReport, TargetObjects } from './reference-analysis';
 import { KestraValidationError } from '../common/errors';
@@ -55,7 +56,7 @@ export class ReferenceGraph {
     const root = scope.node.root;
     let graph = graphs.get(root);
     if (!graph) {
-      graph = new ReferenceGraph();
+      graph = new ReferenceGraph(root);
       graphs.set(root, graph);
       const created = graph;
       root.node.addValidation({ validate: () => created.validate() });
@@ -68,13 +69,18 @@ export class ReferenceGraph {
   public strict = false;
   private external: ExternalMatchers = { flows: [], keyValues: [], namespaceFiles: [], secrets: [] };
   private configuredBy?: string;
+  // Keyed by placement (targetOf); merged per Kestra instance when the app is complete.
   private readonly targets = new Map<string, TargetObjects>();
+  private readonly representatives = new Map<string, IConstruct>();
+  private readonly platformSecrets: Array<{ readonly construct: IConstruct; readonly secrets: readonly DeclaredSecret[] }> = [];
   private readonly waiting = new Map<string, FlowNode[]>();
   private readonly printed = new Set<string>();
   // cdk8s validates the whole app once more for every chart it renders: the report is computed
   // once per state of the graph (every change bumps the version)
   private version = 0;
   private cached?: { version: number; report: ReferenceReport };
+
+  private constructor(private readonly root: IConstruct) {}
 
   /** Applies the app's reference options; an app has one set of them. */
   public configure(path: string, strict: boolean, external: ExternalMatchers): void {
@@ -92,7 +98,7 @@ export class ReferenceGraph {
   public addFlow(construct: IConstruct, flow: Omit<FlowNode, 'construct' | 'callees'>): void {
     const node: FlowNode = { ...flow, construct, callees: new Set() };
     const target = targetOf(construct);
-    const objects = this.objects(target);
+    const objects = this.objects(target, construct);
     const key = flowKey(node.tenant, node.namespace, node.flowId);
     objects.flows.set(key, node);
     for (const call of node.references.calls) {
@@ -110,27 +116,32 @@ export class ReferenceGraph {
 
   /** Records a K/V entry. */
   public addKeyValue(construct: IConstruct, tenant: string, namespace: string, key: string): void {
-    this.objects(targetOf(construct)).keyValues.add(`${tenant}\u0000${namespace}\u0000${key}`);
+    this.objects(targetOf(construct), construct).keyValues.add(`${tenant}\u0000${namespace}\u0000${key}`);
   }
 
   /** Records a namespace file (canonical path). */
   public addNamespaceFile(construct: IConstruct, tenant: string, namespace: string, path: string): void {
-    const files = this.objects(targetOf(construct)).files;
+    const files = this.objects(targetOf(construct), construct).files;
     const key = `${tenant}\u0000${namespace}`;
     const paths = files.get(key);
     if (paths) paths.add(path);
     else files.set(key, new Set([path]));
   }
 
-  /** Records the Secrets a Kestra deployment exposes to `secret()`. */
+  /**
+   * Records the Secrets a Kestra deployment exposes to `secret()`. They count for the instance of
+   * the operator that manages this deployment's API URL; with no such operator in the app, for
+   * every instance.
+   */
   public addSecrets(construct: IConstruct, secrets: readonly DeclaredSecret[]): void {
-    this.objects(targetOf(construct)).secrets.push(...secrets);
+    this.version++;
+    this.platformSecrets.push({ construct, secrets });
   }
 
   /** Resolves every reference of every flow. */
   public report(): ReferenceReport {
     if (this.cached?.version === this.version) return this.cached.report;
-    const reports = [...this.targets.entries()].map(([target, objects]) => analyseTarget(target, objects, this.external));
+    const reports = [...this.instances().entries()].map(([target, objects]) => analyseTarget(target, objects, this.external));
     const report: ReferenceReport = {
       strict: this.strict,
       flows: reports.flatMap((r) => r.flows),
@@ -155,14 +166,48 @@ export class ReferenceGraph {
     return [...report.errors];
   }
 
-  private objects(target: string): TargetObjects {
+  private objects(target: string, construct: IConstruct): TargetObjects {
     this.version++;
     let objects = this.targets.get(target);
     if (!objects) {
-      objects = { flows: new Map(), keyValues: new Set(), files: new Map(), secrets: [] };
+      objects = emptyObjects();
       this.targets.set(target, objects);
+      this.representatives.set(target, construct);
     }
     return objects;
+  }
+
+  /**
+   * The objects of each Kestra instance, now that the app is complete: placements that reach the
+   * same instance (an operator watching several namespaces) are merged, the calls between them
+   * ordered, and each platform's Secrets added where its operator reconciles.
+   */
+  private instances(): Map<string, TargetObjects> {
+    const instanceOf = kestraInstanceResolver(this.root);
+    const placementInstance = new Map<string, string>();
+    const merged = new Map<string, TargetObjects>();
+    for (const [placement, objects] of this.targets) {
+      const instance = instanceOf(this.representatives.get(placement)!) ?? placement;
+      placementInstance.set(placement, instance);
+      const into = merged.get(instance);
+      if (!into) {
+        merged.set(instance, { flows: new Map(objects.flows), keyValues: new Set(objects.keyValues), files: new Map(objects.files), secrets: [] });
+        continue;
+      }
+      for (const [key, flow] of objects.flows) into.flows.set(key, flow);
+      for (const key of objects.keyValues) into.keyValues.add(key);
+      for (const [key, paths] of objects.files) into.files.set(key, new Set([...into.files.get(key) ?? [], ...paths]));
+    }
+    for (const [waitKey, callers] of this.waiting) {
+      const [placement, ...calleeKey] = waitKey.split('\u0000');
+      const callee = merged.get(placementInstance.get(placement)!)?.flows.get(calleeKey.join('\u0000'));
+      if (callee) for (const caller of callers) this.link(caller, callee);
+    }
+    for (const { construct, secrets } of this.platformSecrets) {
+      const instance = instanceOf(construct);
+      for (const [name, objects] of merged) if (instance === undefined || instance === name) objects.secrets.push(...secrets);
+    }
+    return merged;
   }
 
   private waitFor(key: string, caller: FlowNode): void {
@@ -181,6 +226,10 @@ export class ReferenceGraph {
     caller.callees.add(callee);
     caller.construct.node.addDependency(callee.construct);
   }
+}
+
+function emptyObjects(): TargetObjects {
+  return { flows: new Map(), keyValues: new Set(), files: new Map(), secrets: [] };
 }
 
 /** The identity of a flow inside one Kestra instance. */
