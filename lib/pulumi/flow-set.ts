@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { KestraConnectionArgs } from './provider/connection-input';
 import { Flow } from './provider/flow';
 import { KestraValidationError } from '../common/errors';
+import { optionKeys, rejectUnknownOptions } from '../common/known-keys';
 import { callOrder } from '../model/call-order';
 import { flowReferences, FlowReferences } from '../model/flow-references';
 import { parseFlowSource } from '../model/flow-source';
@@ -17,7 +18,7 @@ export interface KestraFlowSetArgs {
    * How to reach Kestra, for every flow of the set.
    * @default - the `KESTRA_*` environment variables, read when the provider runs
    */
-  readonly connection?: KestraConnectionArgs;
+  readonly connection?: pulumi.Input<KestraConnectionArgs>;
   /**
    * Flows managed elsewhere that the set's flows may call, as `namespace.flowId` patterns where
    * `*` matches any characters (`company.shared.*`).
@@ -29,7 +30,14 @@ export interface KestraFlowSetArgs {
    * @default false
    */
   readonly allowEmpty?: boolean;
+  /**
+   * Take over flows that already exist in Kestra with a different source (see `Flow`'s `overwriteExisting`).
+   * @default false: creating a flow that exists with other content fails
+   */
+  readonly overwriteExisting?: pulumi.Input<boolean>;
 }
+
+const FLOW_SET_ARGS_KEYS = optionKeys<KestraFlowSetArgs>()('directory', 'connection', 'externalFlows', 'allowEmpty', 'overwriteExisting');
 
 interface SetMember {
   readonly key: string;
@@ -53,6 +61,7 @@ export class KestraFlowSet extends pulumi.ComponentResource {
   public readonly creationOrder: readonly string[];
 
   constructor(name: string, args: KestraFlowSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    rejectUnknownOptions('', args ?? null, FLOW_SET_ARGS_KEYS);
     super('kestra:index:KestraFlowSet', name, {}, opts);
     const members = loadMembers(args);
     const { order, cycles } = callOrder(members, (m) => m.callees);
@@ -63,7 +72,7 @@ export class KestraFlowSet extends pulumi.ComponentResource {
     }
     const flows: Record<string, Flow> = {};
     for (const member of order) {
-      flows[member.key] = new Flow(`${name}-${member.key}`, { connection: args.connection, source: member.source }, {
+      flows[member.key] = new Flow(`${name}-${member.key}`, { connection: args.connection, source: member.source, overwriteExisting: args.overwriteExisting }, {
         parent: this,
         dependsOn: member.callees.map((callee) => flows[callee.key]),
       });

@@ -63,3 +63,15 @@ test('a flow calling itself and a flow declared twice are errors', () => {
   expect(() => new KestraFlowSet('twice', { directory: folder({ 'a/t.yaml': leaf, 'b/t.yaml': leaf }) }))
     .toThrow(/b\/t\.yaml.*declares flow company\.team\.t, as a\/t\.yaml does/);
 });
+
+test('overwriteExisting reaches every flow, and a misspelt arg is refused before anything is registered', async () => {
+  const dir = folder({ 'solo.yaml': leaf });
+  new KestraFlowSet('adopting', { directory: dir, overwriteExisting: true });
+  await settle(monitor);
+  expect(monitor.registrations.find((r) => r.name === 'adopting-company.team.solo')!.inputs.overwriteExisting).toBe(true);
+  const before = monitor.registrations.length;
+  expect(() => new KestraFlowSet('typo', { directory: dir, externalFlow: ['x.*'] } as any))
+    .toThrow(/externalFlow: .*unknown option \(did you mean "externalFlows"\?\)/);
+  await settle(monitor);
+  expect(monitor.registrations.length).toBe(before);
+});

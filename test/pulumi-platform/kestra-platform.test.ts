@@ -196,6 +196,7 @@ describe('options', () => {
     expect(() => new KestraPlatform('bad-ns', { namespace: 'Not_A_Label' })).toThrow(KestraValidationError);
     expect(() => new KestraPlatform('bad-ns2', { namespace: 'Not_A_Label' })).toThrow(/namespace.*"Not_A_Label"/);
     expect(() => new KestraPlatform('bad-mode', { kestra: { mode: 'distributed' as any } })).toThrow(/mode/);
+    expect(() => new KestraPlatform('bad-arg', { namespace: 'kestra', kestraProps: {} } as any)).toThrow(/kestraProps: .*unknown option/);
     // Rejected before anything reached the engine.
     await settle(monitor);
     expect(monitor.registrations.filter((r) => r.name.startsWith('bad-'))).toEqual([]);

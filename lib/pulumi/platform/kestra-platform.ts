@@ -5,7 +5,7 @@ import { clusterOf, crdOwnerOf, installsCrds, recordCrdOwner } from './crd-owner
 import { InputPlaceholders, PlatformInput, checkResolvedPlan, inputDependentLeaves, planWithInputs, substitute } from './platform-inputs';
 import { PlatformResources, addPlatformResources } from './platform-resources';
 import { RegisteredObject, RegistrationPlan, planRegistration, registerPlan, synthesizeChart } from './register-chart';
-import { KestraValidationError, validateDnsLabel } from '../../common';
+import { KestraValidationError, optionKeys, rejectUnknownOptions, validateDnsLabel } from '../../common';
 import { KestraOperator, KestraOperatorProps } from '../../operator';
 import { Kestra, KestraProps } from '../../platform';
 
@@ -56,6 +56,9 @@ export interface KestraPlatformArgs {
   readonly extend?: (chart: Chart, kestra: Kestra) => void;
 }
 
+// JavaScript callers and `as any` skip TypeScript's excess-property check: a misspelt arg is refused, not dropped.
+const PLATFORM_ARGS_KEYS = optionKeys<KestraPlatformArgs>()('namespace', 'createNamespace', 'kestra', 'operator', 'resources', 'extend');
+
 /**
  * The Kestra platform as one Pulumi component.
  *
@@ -85,6 +88,7 @@ export class KestraPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KestraPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Everything that can reject the input runs before anything is registered.
+    rejectUnknownOptions('', args ?? null, PLATFORM_ARGS_KEYS);
     const cluster = clusterOf(opts);
     const installCrds = args.operator ? installsCrds(cluster, args.operator.installCrds) : false;
     const { built, plan, values } = planPlatform(name, args, installCrds);
