@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { KestraValidationError } from '../../lib/common';
 import { KestraOperator, OperatorCredentials } from '../../lib/operator';
 import { KestraFlow, KestraKeyValue, KestraNamespaceFile } from '../../lib/resources';
+import { validationErrorOf } from '../util/validation-error';
 
 // Which Kestra instance reconciles a custom resource decides whether two declarations of the same
 // Kestra object conflict: the operator whose watch list holds the resource's Kubernetes namespace
@@ -15,15 +15,7 @@ function operator(app: App, id: string, watchNamespaces?: string[]): KestraOpera
   });
 }
 
-function errorOf(action: () => unknown): KestraValidationError {
-  try {
-    action();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KestraValidationError);
-    return e as KestraValidationError;
-  }
-  throw new Error('expected a KestraValidationError');
-}
+const errorOf = validationErrorOf;
 
 describe('several Kestra instances in one app', () => {
   test('the same flow, K/V entry and file for two operators is allowed, whatever the declaration order', () => {
