@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../lib/cli/main';
+import { runCliCollecting } from './run-cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const APP = path.join(FIXTURES, 'rbac-app.ts');
@@ -13,17 +13,7 @@ const FAILING_FLOWS = path.join(FIXTURES, 'rbac-failing-flows');
 // the global capture must still see.
 beforeEach(() => jest.resetModules());
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-    return { code, out, err };
-  } finally {
-    warn.mockRestore();
-  }
-}
+const run = runCliCollecting;
 
 // What the flows' tasks call, per kestra-io/plugin-kubernetes (see lib/model/kubernetes-task-rules.ts):
 // Patch reads then patches, Restart patches the Deployment's template, PodCreate creates/watches/deletes
