@@ -111,6 +111,10 @@ test('a task whose namespace is an expression fails with exit code 1, naming flo
   const wildcard = await run('rbac', FAILING_FLOWS, '--grants', grants);
   expect(wildcard.code).toBe(1);
   expect(wildcard.err).toMatch(/Invalid grants\[0\]\.rules\[0\]\.verbs: \["\*"\]: must list verbs/);
+  fs.writeFileSync(grants, '{ flow: [');
+  expect((await run('rbac', FAILING_FLOWS, '--grants', grants)).err).toMatch(/--grants .*grants\.yaml is not YAML or JSON: /);
+  fs.writeFileSync(grants, 'flow: company.ops/cleanup\n');
+  expect((await run('rbac', FAILING_FLOWS, '--grants', grants)).err).toMatch(/--grants .*grants\.yaml must hold a list of grants/);
 });
 
 test('an app whose access cannot be derived exits 1 with the error naming flow and task', async () => {
