@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npx kestra-constructs <command>`: one table of subcommands, so a new one is added in one place.
+import { rbacCommand } from './rbac-command';
 import { reportCommand } from './report-command';
 
 /** Where a command writes. */
@@ -17,6 +18,7 @@ export interface CliCommand {
 
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   report: reportCommand,
+  rbac: rbacCommand,
 };
 
 const PROCESS_IO: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };

@@ -1,9 +1,5 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { loadAppModule, loadFlowsFolder, resolveTarget } from './app-loader';
 import type { CliCommand, CliIo } from './main';
-import { KestraFlows } from '../resources/kestra-flows';
 import { ReferenceReport } from '../resources/reference-analysis';
 import { capturedReferenceGraphs, ReferenceGraph } from '../resources/reference-graph';
 import { formatReferenceReport } from '../resources/reference-report';
@@ -21,9 +17,8 @@ export const reportCommand: CliCommand = {
     const targets = args.filter((a) => !a.startsWith('--'));
     const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
     if (targets.length !== 1 || unknown.length > 0) throw new Error(`usage: kestra-constructs ${reportCommand.usage}`);
-    const target = path.resolve(targets[0]);
-    if (!fs.existsSync(target)) throw new Error(`${targets[0]} does not exist`);
-    const reports = fs.statSync(target).isDirectory() ? [reportFolder(target)] : reportModule(target, io);
+    const target = resolveTarget(targets[0]);
+    const reports = target.kind === 'folder' ? [ReferenceGraph.of(loadFlowsFolder(target.path).chart).report()] : reportModule(target.path, io);
     const merged: ReferenceReport = {
       strict: reports.some((r) => r.strict),
       flows: reports.flatMap((r) => r.flows),
@@ -36,42 +31,9 @@ export const reportCommand: CliCommand = {
   },
 };
 
-function reportFolder(directory: string): ReferenceReport {
-  const chart = new Chart(new App(), 'report');
-  new KestraFlows(chart, 'flows', { directory });
-  return ReferenceGraph.of(chart).report();
-}
-
 function reportModule(file: string, io: CliIo): ReferenceReport[] {
-  if (/\.[cm]?ts$/.test(file) && !require.extensions['.ts']) registerTsNode(file);
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'kestra-report-'));
-  const previousOutdir = process.env.CDK8S_OUTDIR;
-  process.env.CDK8S_OUTDIR = outdir;
-  const graphs = capturedReferenceGraphs(() => {
-    try {
-      delete require.cache[require.resolve(file)];
-      // the user's app, loaded as `cdk8s synth` runs it
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(file);
-    } catch (err) {
-      // a failing synth check still leaves the graph to report
-      io.err(`${path.basename(file)}: ${(err as Error).message.split('\n')[0]}\n`);
-    }
-  });
-  if (previousOutdir === undefined) delete process.env.CDK8S_OUTDIR;
-  else process.env.CDK8S_OUTDIR = previousOutdir;
-  fs.rmSync(outdir, { recursive: true, force: true });
+  // a failing synth check still leaves the graph to report
+  const graphs = capturedReferenceGraphs(() => loadAppModule(file, io));
   if (graphs.length === 0) throw new Error(`${file} declared no Kestra flow, K/V entry or namespace file`);
   return graphs.map((graph) => graph.report());
-}
-
-function registerTsNode(file: string): void {
-  let register: string;
-  try {
-    register = require.resolve('ts-node/register/transpile-only', { paths: [path.dirname(file), process.cwd()] });
-  } catch {
-    throw new Error(`${file} is TypeScript: install ts-node in the project, or pass the compiled .js file`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(register);
 }

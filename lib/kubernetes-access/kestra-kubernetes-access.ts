@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { recordKubernetesAccessPlan } from './captured-plans';
 import { KubernetesAccessFlows, flowInputs } from './flow-inputs';
 import { PlanRbacObjects, renderPlanRbac } from './rbac-objects';
 import { KestraValidationError } from '../common/errors';
@@ -70,6 +71,7 @@ export class KestraKubernetesAccess extends Construct {
       serviceAccount: { name: accounts[0], namespace: kestra.namespace },
       grants: props.grants,
     });
+    recordKubernetesAccessPlan(this.plan);
     this.rbac = renderPlanRbac(this, this.plan, {
       roleName: name,
       clusterRoleName: `${kestra.namespace}-${name}`,

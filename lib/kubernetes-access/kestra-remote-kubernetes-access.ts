@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { recordKubernetesAccessPlan } from './captured-plans';
 import { KubernetesAccessFlows, flowInputs } from './flow-inputs';
 import { PlanRbacObjects, renderPlanRbac } from './rbac-objects';
 import { KestraValidationError } from '../common/errors';
@@ -95,6 +96,7 @@ export class KestraRemoteKubernetesAccess extends Construct {
       type: 'kubernetes.io/service-account-token',
     });
     this.rbac = renderPlanRbac(this, this.plan, { roleName: name, clusterRoleName: `${namespace}-${name}`, labels });
+    recordKubernetesAccessPlan(this.plan);
   }
 
   /** The audit trail: per namespace, every rule granted and the flow/task that needs it. */

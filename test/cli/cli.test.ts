@@ -1,21 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../lib/cli/main';
+import { runCliCollecting } from './run-cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  try {
-    const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-    return { code, out, err };
-  } finally {
-    warn.mockRestore();
-  }
-}
+const run = runCliCollecting;
 
 test('report on an app module lists each flow, resolved, and leaves no synth output behind', async () => {
   const cwd = process.cwd();

@@ -39,12 +39,13 @@ function blocks(heading: string): Array<{ lang: string; text: string }> {
  * `npm ci --offline` installs them without the registry.
  */
 function writeProject(tarball: string): void {
-  const { dependencies } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const { dependencies, bin } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const repoLock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages;
   const manifest = { name: 'my-kestra', version: '1.0.0', private: true, dependencies: { 'kestra-constructs': tarball } };
   const packages: Record<string, unknown> = {
     '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies },
-    'node_modules/kestra-constructs': { version: '0.0.0', resolved: tarball, dependencies },
+    // `bin` as npm records it in a lock file: `npm ci` links the bins the lock lists.
+    'node_modules/kestra-constructs': { version: '0.0.0', resolved: tarball, dependencies, bin },
   };
   const pending = Object.keys(dependencies);
   while (pending.length > 0) {
@@ -115,6 +116,17 @@ test('the README Quick start runs verbatim in the fresh project', () => {
   execSync(command, { cwd: app, stdio: 'pipe', env: { ...process.env, npm_config_offline: 'true' } });
   const objects = parseAllDocuments(fs.readFileSync(path.join(app, 'dist', 'kestra.k8s.yaml'), 'utf8')).map((d) => d.toJS());
   expect(objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['kestra/kestra-standalone']);
+});
+
+test('the installed bin runs the CLI: npx kestra-constructs rbac and report on a folder of flows', () => {
+  const flows = path.join(app, 'flows');
+  fs.mkdirSync(flows, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'examples', 'kubernetes-tasks', 'flows', 'rotate-api-key.yml'), path.join(flows, 'rotate-api-key.yml'));
+  const npx = (...args: string[]) => execFileSync('npx', ['kestra-constructs', ...args], {
+    cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+  });
+  expect(npx('rbac', 'flows')).toContain('      company.ops/rotate-api-key restart_api [kubectl.Restart] get,patch: restarts deployments payments-api\n');
+  expect(JSON.parse(npx('report', '--json', 'flows')).flows).toHaveLength(1);
 });
 
 describe('both entry points type-check in the installed project', () => {
