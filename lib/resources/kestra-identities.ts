@@ -35,9 +35,14 @@ interface Claim {
 // object (kind, tenant, namespace, id/key/path) *in the same Kestra instance*: prod and staging may each get the
 // same flow. The instance is the operator that reconciles the object; operators may be declared after the
 // resources, so the full check runs when the app is validated (cdk8s `App.synth` and `Chart.toJson` both do).
-const registries = new WeakMap<IConstruct, Claim[]>();
-// The same claims by construct path, for the reference checks' grouping (see placementKeyOf).
-const claimsByPath = new WeakMap<IConstruct, Map<string, Claim>>();
+interface Registry {
+  readonly claims: Claim[];
+  /** The claims by object key: an app may hold thousands, and each new claim looks up its twins. */
+  readonly byKey: Map<string, Claim[]>;
+  /** The claims by construct path, for the reference checks' grouping (see placementKeyOf). */
+  readonly byPath: Map<string, Claim>;
+}
+const registries = new WeakMap<IConstruct, Registry>();
 
 /**
  * Records that the construct about to be created as `id` under `scope` manages the Kestra object
@@ -50,24 +55,25 @@ export function claimKestraIdentity(
   scope: IConstruct, id: string, kind: string, identity: Record<string, string | undefined>, placement: ResourcePlacement,
 ): void {
   const root = scope.node.root;
-  let claims = registries.get(root);
-  if (!claims) {
-    claims = [];
-    registries.set(root, claims);
-    claimsByPath.set(root, new Map());
-    const registry = claims;
-    root.node.addValidation({ validate: () => checkClaims(root, registry) });
+  let registry = registries.get(root);
+  if (!registry) {
+    const created: Registry = { claims: [], byKey: new Map(), byPath: new Map() };
+    registries.set(root, created);
+    root.node.addValidation({ validate: () => checkClaims(root, created.claims) });
+    registry = created;
   }
   let key = kind;
   for (const name in identity) key += `\u0000${identity[name] ?? ''}`;
   const description = Object.entries(identity).map(([k, v]) => `${k}=${v ?? '(default)'}`).join(', ');
   const claim: Claim = { path: pathOf(scope, id), kind, key, description, placement };
-  const owner = claims.find((other) => other.key === key
-    && other.placement.kubernetesNamespace === placement.kubernetesNamespace
+  const twins = registry.byKey.get(key);
+  const owner = twins?.find((other) => other.placement.kubernetesNamespace === placement.kubernetesNamespace
     && (other.placement.operator ?? placement.operator) === (placement.operator ?? other.placement.operator));
   if (owner) throw duplicate(claim, owner, instanceByNamespace(placement.kubernetesNamespace));
-  claims.push(claim);
-  claimsByPath.get(root)!.set(claim.path, claim);
+  registry.claims.push(claim);
+  if (twins) twins.push(claim);
+  else registry.byKey.set(key, [claim]);
+  registry.byPath.set(claim.path, claim);
 }
 
 /**
@@ -77,7 +83,7 @@ export function claimKestraIdentity(
  * `undefined` for a construct that manages no Kestra object.
  */
 export function placementKeyOf(resource: IConstruct): string | undefined {
-  const claim = claimsByPath.get(resource.node.root)?.get(resource.node.path);
+  const claim = registries.get(resource.node.root)?.byPath.get(resource.node.path);
   if (!claim) return undefined;
   const { operator, kubernetesNamespace } = claim.placement;
   return operator ? `operator ${operator.node.path}` : `namespace ${kubernetesNamespace ?? ''}`;
@@ -91,7 +97,7 @@ export function placementKeyOf(resource: IConstruct): string | undefined {
  */
 export function kestraInstanceResolver(root: IConstruct): (resource: IConstruct) => string | undefined {
   const operators = root.node.findAll().filter((c): c is KestraOperator => c instanceof KestraOperator);
-  const claims = claimsByPath.get(root);
+  const claims = registries.get(root)?.byPath;
   return (resource) => {
     const claim = claims?.get(resource.node.path);
     if (!claim) {
