@@ -3,6 +3,7 @@ import { kestraInstanceResolver } from './kestra-identities';
 import { targetOf } from './kestra-target';
 import { analyseTarget, ExternalMatchers, ReferenceReport, TargetObjects } from './reference-analysis';
 import { KestraValidationError } from '../common/errors';
+import { captureGlobally, recordGlobally } from '../common/global-capture';
 import { FlowReferences } from '../model/flow-references';
 
 /** A Kubernetes Secret whose keys reach Kestra as `secret()` names. */
@@ -32,16 +33,7 @@ const CAPTURE = Symbol.for('kestra-constructs.reference-graphs');
 
 /** Runs `load` (which builds apps) and returns the graph of every app it built. */
 export function capturedReferenceGraphs(load: () => void): Array<Pick<ReferenceGraph, 'report'>> {
-  const global = globalThis as { [CAPTURE]?: Array<Pick<ReferenceGraph, 'report'>> };
-  const previous = global[CAPTURE];
-  const captured: Array<Pick<ReferenceGraph, 'report'>> = [];
-  global[CAPTURE] = captured;
-  try {
-    load();
-  } finally {
-    global[CAPTURE] = previous;
-  }
-  return captured;
+  return captureGlobally<Pick<ReferenceGraph, 'report'>>(CAPTURE, load);
 }
 
 /**
@@ -60,7 +52,7 @@ export class ReferenceGraph {
       graphs.set(root, graph);
       const created = graph;
       root.node.addValidation({ validate: () => created.validate() });
-      (globalThis as { [CAPTURE]?: ReferenceGraph[] })[CAPTURE]?.push(graph);
+      recordGlobally(CAPTURE, graph);
     }
     return graph;
   }
