@@ -2,7 +2,7 @@
 // Pure functions over plain data: no cdk8s imports. Upstream sources, read for every rule:
 //   kestra-io/plugin-kubernetes src/main/java/io/kestra/plugin/kubernetes/{AbstractConnection,AbstractPod}.java,
 //   core/PodCreate.java, kubectl/{Apply,Patch,Get,Restart,Delete}.java, services/ResourceWaitService.java;
-//   kestra-io/plugin-kubernetes-lib .../shared/services/{PodService,PodLogService}.java, shared/models/Connection.java;
+//   kestra-io/plugin-kubernetes-lib, package io.kestra.plugin.kubernetes.shared: PodService, PodLogService, Connection;
 //   fabric8io/kubernetes-client HasMetadataOperation.java, OperationContext.java, RollingUpdater.java.
 import { isExpression } from './expression-functions';
 import { isPlainMapping } from './flow-rules';
