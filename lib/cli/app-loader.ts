@@ -52,6 +52,17 @@ export function loadAppModule(file: string, io: CliIo): Error | undefined {
   }
 }
 
+/**
+ * Why an app module may have built nothing: the command imports it, so an app built only under
+ * `if (require.main === module)` (as this package's examples do, to export their charts) is not built.
+ */
+export function mainGuardHint(file: string): string {
+  const source = fs.readFileSync(file, 'utf8');
+  return /require\.main\s*===?\s*module/.test(source)
+    ? `; it builds its app only under \`if (require.main === module)\`, which is false when this command imports it: build the app when the module loads, or run the command on its folder of flows`
+    : '';
+}
+
 function registerTsNode(file: string): void {
   let register: string;
   try {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { parse as parseYaml } from 'yaml';
-import { loadAppModule, loadFlowsFolder, resolveTarget } from './app-loader';
+import { loadAppModule, loadFlowsFolder, mainGuardHint, resolveTarget } from './app-loader';
 import type { CliCommand, CliIo } from './main';
 import { capturedKubernetesAccessPlans } from '../kubernetes-access/captured-plans';
 import {
@@ -51,7 +51,7 @@ export const rbacCommand: CliCommand = {
       failure = loadAppModule(target.path, io);
     });
     if (plans.length === 0 && !failure) {
-      throw new Error(`${target.path} builds no KestraKubernetesAccess or KestraRemoteKubernetesAccess; for its flows alone, run: kestra-constructs rbac <folder of flows>`);
+      throw new Error(`${target.path} builds no KestraKubernetesAccess or KestraRemoteKubernetesAccess${mainGuardHint(target.path) || '; for its flows alone, run: kestra-constructs rbac <folder of flows>'}`);
     }
     // What the app built before a failure is still printed: the error names what is missing.
     if (plans.length > 0) io.out(kubernetesPolicyReport(plans, format));

@@ -1,4 +1,4 @@
-import { loadAppModule, loadFlowsFolder, resolveTarget } from './app-loader';
+import { loadAppModule, loadFlowsFolder, mainGuardHint, resolveTarget } from './app-loader';
 import type { CliCommand, CliIo } from './main';
 import { ReferenceReport } from '../resources/reference-analysis';
 import { capturedReferenceGraphs, ReferenceGraph } from '../resources/reference-graph';
@@ -34,6 +34,6 @@ export const reportCommand: CliCommand = {
 function reportModule(file: string, io: CliIo): ReferenceReport[] {
   // a failing synth check still leaves the graph to report
   const graphs = capturedReferenceGraphs(() => loadAppModule(file, io));
-  if (graphs.length === 0) throw new Error(`${file} declared no Kestra flow, K/V entry or namespace file`);
+  if (graphs.length === 0) throw new Error(`${file} declared no Kestra flow, K/V entry or namespace file${mainGuardHint(file)}`);
   return graphs.map((graph) => graph.report());
 }

@@ -53,3 +53,11 @@ test('the dispatcher names unknown commands and shows usage', async () => {
   expect(bad.code).toBe(1);
   expect(bad.err).toMatch(/usage: kestra-constructs report/);
 });
+
+test('an app built only under require.main is named as such, with the way out', async () => {
+  for (const command of ['report', 'rbac']) {
+    const { code, err } = await run(command, path.join(FIXTURES, 'guarded-app.ts'));
+    expect(code).toBe(1);
+    expect(err).toMatch(/guarded-app\.ts (declared no Kestra flow|builds no KestraKubernetesAccess).*only under `if \(require\.main === module\)`.*run the command on its folder of flows/);
+  }
+});
