@@ -59,7 +59,7 @@ export function loadAppModule(file: string, io: CliIo): Error | undefined {
 export function mainGuardHint(file: string): string {
   const source = fs.readFileSync(file, 'utf8');
   return /require\.main\s*===?\s*module/.test(source)
-    ? `; it builds its app only under \`if (require.main === module)\`, which is false when this command imports it: build the app when the module loads, or run the command on its folder of flows`
+    ? '; it builds its app only under `if (require.main === module)`, which is false when this command imports it: build the app when the module loads, or run the command on its folder of flows'
     : '';
 }
 
